@@ -1,0 +1,53 @@
+"""Tell which report a text is: national or provincial, which province, which fiscal year."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+from extract.model import Identity
+from extract.textutil import key
+
+PROVINCIAS = (
+    "Azuay", "Bolívar", "Cañar", "Carchi", "Chimborazo", "Cotopaxi", "El Oro", "Esmeraldas",
+    "Galápagos", "Guayas", "Imbabura", "Loja", "Los Ríos", "Manabí", "Morona Santiago", "Napo",
+    "Orellana", "Pastaza", "Pichincha", "Santa Elena", "Santo Domingo de los Tsáchilas",
+    "Sucumbíos", "Tungurahua", "Zamora Chinchipe",
+)
+
+_PROV_ALT = "|".join(sorted((key(p) for p in PROVINCIAS), key=len, reverse=True))
+# "Dirección Provincial de Loja", "Dirección Provincial del IESS Loja", "IESS Loja"
+_PROVINCIAL = regex.compile(
+    rf"(?:direccion provincial(?: del iess)?(?: de)?|iess)\s+(?P<prov>{_PROV_ALT})\b"
+)
+_YEAR_STRONG = regex.compile(
+    r"(?:rendicion de cuentas|periodo fiscal|ejercicio fiscal|periodo enero\s*[-–]\s*diciembre"
+    r"|informe narrativo)\D{0,30}?\b(?P<y>20\d\d)\b"
+)
+_YEAR_WEAK = regex.compile(r"(?:durante el|ano|al cierre de|diciembre de|diciembre)\s+(?P<y>20\d\d)\b")
+_IESS = regex.compile(r"\biess\b|instituto ecuatoriano de seguridad social")
+_RENDICION = regex.compile(r"rendicion de cuentas")
+
+
+class NotAReport(ValueError):
+    """The text does not look like an IESS accountability report."""
+
+
+def identify(text: str) -> Identity:
+    """The report's identity from its content; raises NotAReport when it cannot be told."""
+    folded = key(text)
+    if not _IESS.search(folded) or not _RENDICION.search(folded):
+        raise NotAReport("not an IESS accountability report (no 'IESS' and 'rendición de cuentas')")
+    years = Counter(int(m["y"]) for m in _YEAR_STRONG.finditer(folded))
+    if not years:
+        years = Counter(int(m["y"]) for m in _YEAR_WEAK.finditer(folded))
+    if not years:
+        raise NotAReport("fiscal year not stated")
+    anio = years.most_common(1)[0][0]
+    provs = Counter(m["prov"] for m in _PROVINCIAL.finditer(folded))
+    if not provs:
+        return Identity("nacional", None, anio)
+    top = provs.most_common(1)[0][0]
+    provincia = next(p for p in PROVINCIAS if key(p) == top)
+    return Identity("provincial", provincia, anio)

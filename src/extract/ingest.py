@@ -1,0 +1,98 @@
+"""Stage 1, ingest: read a PDF or text file once, hash it, and identify the report."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from extract.identify import NotAReport, identify
+from extract.model import Document, Line
+
+
+class BadInput(Exception):
+    """A file that cannot be processed; the message is the plain-words cause."""
+
+
+def _decode(data: bytes) -> str:
+    """Text bytes as str: UTF-8 (with or without BOM), else Windows-1252; CRLF folded to LF."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _sniff(data: bytes) -> str:
+    """`pdf` or `text` by content; raises BadInput for empty, binary or HTML files."""
+    if not data.strip():
+        raise BadInput("empty file")
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    lowered = head[:200].lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")):
+        raise BadInput("an HTML/XML page, not a PDF or text report")
+    if b"\x00" in data[:4096]:
+        raise BadInput("binary file that is neither a PDF nor text")
+    return "text"
+
+
+def _pdf_lines(path: Path) -> tuple[list[Line], int]:
+    """Every page's text lines (pypdfium2, the fast text layer) and the page count."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        msg = str(err).lower()
+        if "password" in msg:
+            raise BadInput("encrypted, needs a password") from err
+        raise BadInput(f"damaged or truncated PDF ({err})") from err
+    try:
+        lines: list[Line] = []
+        n = len(pdf)
+        for i in range(n):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
+            textpage.close()
+            page.close()
+            lines.extend(Line(t, i + 1, None) for t in text.split("\n"))
+        return lines, n
+    finally:
+        pdf.close()
+
+
+def ingest(path: Path, root: Path | None = None) -> Document:
+    """Read `path`, detect its kind by content, and identify the report; raises BadInput."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise BadInput(f"cannot be read ({err.strerror})") from err
+    kind = _sniff(data)
+    sha = hashlib.sha256(data).hexdigest()
+    if kind == "pdf":
+        lines, pages = _pdf_lines(path)
+        chars = sum(len(line.text.strip()) for line in lines)
+        if chars < 40 * max(pages, 1) / 10:
+            raise BadInput("no text layer (a scanned PDF?); OCR is not attempted")
+    else:
+        pages = None
+        text = _decode(data)
+        lines = [Line(t, None, i + 1) for i, t in enumerate(text.split("\n"))]
+    try:
+        ident = identify("\n".join(line.text for line in lines))
+    except NotAReport as err:
+        raise BadInput(str(err)) from err
+    source = _relative(path, root)
+    return Document(path, source, kind, sha, pages, lines, ident)
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    base = (root or Path.cwd()).resolve()
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,91 @@
+"""The records that flow between stages: a report's lines, its identity, its anomalies."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of report text with its place: `page` for a PDF, `line` for text input."""
+
+    text: str
+    page: int | None
+    line: int | None
+
+    @property
+    def location(self) -> str:
+        return f"page {self.page}" if self.page is not None else f"line {self.line}"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who published the report and for which year; `report_id` is built from these."""
+
+    ambito: str  # "nacional" | "provincial"
+    provincia: str | None
+    anio_fiscal: int
+
+    @property
+    def report_id(self) -> str:
+        from extract.textutil import slug
+
+        scope = "nacional" if self.ambito == "nacional" else slug(self.provincia or "")
+        return f"iess-{scope}-{self.anio_fiscal}"
+
+    @property
+    def entidad(self) -> str:
+        base = "Instituto Ecuatoriano de Seguridad Social"
+        if self.ambito == "nacional":
+            return base
+        return f"{base} - Dirección Provincial de {self.provincia}"
+
+
+@dataclass
+class Document:
+    """An ingested report: every line of text in reading order, with provenance."""
+
+    path: Path
+    source_file: str
+    kind: str  # "pdf" | "text"
+    sha256: str
+    pages: int | None
+    lines: list[Line]
+    identity: Identity
+
+    @property
+    def report_id(self) -> str:
+        return self.identity.report_id
+
+
+@dataclass
+class Anomaly:
+    """One value or table the pipeline could not read cleanly."""
+
+    stage: str
+    dataset: str | None
+    location: str | None
+    raw_text: str | None
+    problem: str
+
+    def as_row(self, report_id: str) -> dict[str, Any]:
+        return {"report_id": report_id, **asdict(self)}
+
+
+@dataclass
+class Sink:
+    """Collects a report's anomalies; every stage writes to it and logs what it adds."""
+
+    report_id: str
+    items: list[Anomaly] = field(default_factory=list)
+
+    def add(self, stage: str, problem: str, *, dataset: str | None = None,
+            location: str | None = None, raw_text: str | None = None) -> None:
+        import logging
+
+        self.items.append(Anomaly(stage, dataset, location, raw_text, problem))
+        logging.getLogger(f"extract.{stage}").warning(
+            "%s: %s%s%s", self.report_id, f"{dataset}: " if dataset else "", problem,
+            f" at {location}" if location else "")

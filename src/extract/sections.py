@@ -1,0 +1,103 @@
+"""Stage 2, sections: detect the report's headings and the lines each section spans.
+
+Numbered headings (`1.`, `1.1.`, `3.1 `) must follow the document's numbering order, which
+keeps numbered lists and numbers in prose (`1.977 eventos`) from being taken for headings;
+unnumbered top headings come from the `sections` spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from extract import specs
+from extract.model import Line
+from extract.textutil import ends_open, fold_ws, key, starts_lower
+
+_NUMBERED = regex.compile(
+    r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})?)(?!\d)(?P<dot>\.)?\s+(?P<title>\p{Lu}[^\n]{2,160})$"
+)
+_MAX_TITLE_LINES = 3
+
+
+@dataclass(frozen=True)
+class Section:
+    """A detected heading; `start`/`end` index into the document's lines (end exclusive)."""
+
+    numero: str | None
+    titulo: str
+    nivel: int
+    orden: int
+    start: int
+    end: int
+    start_page: int | None
+    start_line: int | None
+
+
+def _title_continuation(lines: list[Line], i: int, title: str) -> str:
+    """The heading title joined with the lines that continue it (a blank line may intervene)."""
+    j, joined = i, 0
+    while joined < _MAX_TITLE_LINES - 1:
+        k = j + 1
+        if k < len(lines) and not lines[k].text.strip():
+            k += 1
+        if k >= len(lines):
+            break
+        nxt = lines[k].text.strip()
+        if not nxt or not (ends_open(title) or starts_lower(nxt)):
+            break
+        title, j, joined = f"{title} {nxt}", k, joined + 1
+    return title
+
+
+def _accept(num: str, state: list[int]) -> bool:
+    """True when `num` continues the numbering so far (state = [top, sub]); updates state."""
+    parts = [int(p) for p in num.split(".")]
+    top, sub = state
+    if len(parts) == 1:
+        ok = parts[0] == top + 1 or (top == 0 and parts[0] >= 1)
+        if ok:
+            state[:] = [parts[0], 0]
+        return ok
+    ok = parts[0] == top and parts[1] == sub + 1
+    if ok:
+        state[1] = parts[1]
+    return ok
+
+
+def detect(lines: list[Line]) -> list[Section]:
+    """Every heading of the document, in order, with the line range of its section."""
+    unnumbered = {key(h) for h in specs.load("sections")["unnumbered"]}
+    found: list[tuple[str | None, str, int, int]] = []  # numero, titulo, nivel, index
+    state = [0, 0]
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if not text:
+            continue
+        if key(text).rstrip(" .:") in unnumbered:
+            found.append((None, fold_ws(text).rstrip(" .:"), 1, i))
+            continue
+        m = _NUMBERED.match(text)
+        if not m or not _looks_like_title(m["title"]):
+            continue
+        num = m["num"]
+        if "." not in num and not m["dot"] and not state[0] == 0 and int(num) != state[0] + 1:
+            continue
+        if not _accept(num, state):
+            continue
+        title = _title_continuation(lines, i, m["title"].strip())
+        found.append((num, fold_ws(title).rstrip(" ."), 1 if "." not in num else 2, i))
+    sections = []
+    for k, (numero, titulo, nivel, idx) in enumerate(found):
+        end = found[k + 1][3] if k + 1 < len(found) else len(lines)
+        line = lines[idx]
+        sections.append(Section(numero, titulo, nivel, k + 1, idx, end, line.page, line.line))
+    return sections
+
+
+def _looks_like_title(title: str) -> bool:
+    """A heading title is words, not a sentence with figures or a table row."""
+    words = title.split()
+    digits = sum(ch.isdigit() for ch in title)
+    return len(words) <= 30 and digits <= 4 and not title.rstrip().endswith(("%",))

@@ -1,0 +1,61 @@
+"""Small text helpers shared by the stages: folding, slugs, accent-insensitive matching."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+_WS = regex.compile(r"\s+")
+
+
+def fold_ws(text: str) -> str:
+    """Whitespace folded to single spaces, trimmed."""
+    return _WS.sub(" ", text).strip()
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def key(text: str) -> str:
+    """A comparison key: lowercase, no accents, folded whitespace."""
+    return fold_ws(strip_accents(text).lower())
+
+
+def slug(text: str) -> str:
+    """Lowercase ASCII slug: `Santo Domingo de los Tsáchilas` -> `santo-domingo-de-los-tsachilas`."""
+    return regex.sub(r"[^a-z0-9]+", "-", key(text)).strip("-")
+
+
+def search(patterns: list[str], text: str) -> regex.Match | None:
+    """First match of any pattern in `text`, compared accent- and case-insensitively."""
+    folded = key(text)
+    for pattern in patterns:
+        m = regex.search(pattern, folded)
+        if m:
+            return m
+    return None
+
+
+#: Words after which a wrapped label continues on the next line.
+CONNECTORS = frozenset(
+    "de del la las los el y e o u en a al con por para sin sobre entre que su sus".split()
+)
+
+
+def ends_open(text: str) -> bool:
+    """True when `text` ends mid-phrase (a connector, comma or hyphen): the next line continues it."""
+    text = text.rstrip()
+    if not text:
+        return False
+    if text[-1] in ",-–":
+        return True
+    last = text.split()[-1].lower()
+    return last in CONNECTORS
+
+
+def starts_lower(text: str) -> bool:
+    """True when `text` starts with a lowercase letter (a continuation of the line before)."""
+    text = text.lstrip()
+    return bool(text) and text[0].isalpha() and text[0].islower()
