@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,12 +81,23 @@ class Sink:
 
     report_id: str
     items: list[Anomaly] = field(default_factory=list)
+    live: bool = True  # a trial sink (a strategy that may lose) logs nothing until merged
 
     def add(self, stage: str, problem: str, *, dataset: str | None = None,
             location: str | None = None, raw_text: str | None = None) -> None:
-        import logging
+        self._add(Anomaly(stage, dataset, location, raw_text, problem))
 
-        self.items.append(Anomaly(stage, dataset, location, raw_text, problem))
-        logging.getLogger(f"extract.{stage}").warning(
-            "%s: %s%s%s", self.report_id, f"{dataset}: " if dataset else "", problem,
-            f" at {location}" if location else "")
+    def _add(self, item: Anomaly) -> None:
+        self.items.append(item)
+        if self.live:
+            logging.getLogger(f"extract.{item.stage}").warning(
+                "%s: %s%s%s", self.report_id, f"{item.dataset}: " if item.dataset else "",
+                item.problem, f" at {item.location}" if item.location else "")
+
+    def trial(self) -> Sink:
+        """A sink whose anomalies count only if `merge`d (the strategy's table was kept)."""
+        return Sink(self.report_id, live=False)
+
+    def merge(self, other: Sink) -> None:
+        for item in other.items:
+            self._add(item)

@@ -1,0 +1,1 @@
+"""Table strategies: each reads one kind of source into the same RawTable shape."""

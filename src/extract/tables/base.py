@@ -1,0 +1,56 @@
+"""The shape every table strategy produces, and the strategy base class."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+from extract.model import Line, Sink
+from extract.tables.spec import Column, TableSpec
+
+
+@dataclass
+class RawRow:
+    """One table row as printed: group and label text and the raw value cells."""
+
+    label: str
+    values: list[str]
+    group: str | None = None
+    total: bool = False
+    page: int | None = None
+    line: int | None = None
+    fields: dict[str, str | None] = field(default_factory=dict)  # extra text fields (records)
+
+
+@dataclass
+class RawTable:
+    """A table as found: its columns (from the header) and its rows, before normalisation."""
+
+    dataset: str
+    spec: str
+    method: str
+    columns: list[Column]
+    rows: list[RawRow]
+    header: str
+    pages: list[int] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # stray lines inside the table (chart labels)
+    score: float = 1.0
+
+    def to_json(self) -> dict:
+        return {
+            "dataset": self.dataset, "spec": self.spec, "method": self.method,
+            "header": self.header, "pages": self.pages, "score": self.score,
+            "columns": [c.__dict__ for c in self.columns],
+            "rows": [r.__dict__ for r in self.rows],
+            "skipped": self.skipped,
+        }
+
+
+class Strategy(ABC):
+    """A way of reading a spec's table from a region of the report."""
+
+    method: str
+
+    @abstractmethod
+    def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
+        """The spec's table within `lines` (one section of the report), or None."""

@@ -1,0 +1,153 @@
+"""Table specs as typed objects, and the header-to-columns mapping every strategy shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from extract import specs
+from extract.textutil import key
+
+_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_GENERIC_HEADER_WORDS = frozenset(
+    "ene feb mar abr may jun jul ago sep oct nov dic usd % n no nro".split()
+)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A value column the spec knows: the field it fills and the header words that name it."""
+
+    field: str
+    kind: str  # count | money | percent
+    match: tuple[str, ...] = ()
+    keep: bool = True
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Column:
+    """A value column found in a table's header, in printed order."""
+
+    field: str
+    kind: str
+    keep: bool
+    required: bool
+    year: int | None = None
+    span: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How to find and read one dataset's table; loaded from `specs/table-*.toml`."""
+
+    name: str
+    dataset: str
+    order: int
+    layout: str
+    sections: tuple[str, ...]
+    header: tuple[str, ...]
+    header_words: frozenset[str]
+    label: str
+    group: str | None
+    years: ColumnSpec | None
+    columns: tuple[ColumnSpec, ...]
+    spans: dict[str, Any] | None
+    label_code: dict[str, str] | None
+    label_vocabulary: tuple[str, ...]
+    none: tuple[str, ...]
+    end: tuple[str, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, name: str, d: dict[str, Any]) -> TableSpec:
+        years = d.get("years")
+        return cls(
+            name=name,
+            dataset=d["dataset"],
+            order=d.get("order", 100),
+            layout=d.get("layout", "rows"),
+            sections=tuple(d.get("sections", ())),
+            header=tuple(d.get("header", ())),
+            header_words=frozenset(key(w) for w in d.get("header_words", ())) | _GENERIC_HEADER_WORDS,
+            label=d["label"],
+            group=d.get("group"),
+            years=ColumnSpec(years["field"], years["kind"]) if years else None,
+            columns=tuple(
+                ColumnSpec(c["field"], c["kind"], tuple(c.get("match", ())), c.get("keep", True),
+                           c.get("required", True))
+                for c in d.get("columns", ())
+            ),
+            spans=d.get("spans"),
+            label_code=d.get("label_code"),
+            label_vocabulary=tuple(key(w) for w in d.get("label_vocabulary", ())),
+            none=tuple(d.get("none", ())),
+            end=tuple(d.get("end", ())) or DEFAULT_END,
+            extra={k: v for k, v in d.items() if k in ("record_start", "text_field", "document", "count")},
+        )
+
+    def columns_from_header(self, header_text: str) -> list[Column]:
+        """The value columns named in a header, in printed order (header words, not positions).
+
+        Each printed year is a column of the `years` measure; other columns are claimed by the
+        longest matching synonym first, so `Valor total` is not also read as `Total`. With a
+        spanning header (`Adjudicados | Finalizados`), the columns are shared out among the spans.
+        """
+        text = key(header_text)
+        claims: list[tuple[int, int, ColumnSpec | None, int | None]] = []
+        taken = [False] * (len(text) + 1)
+
+        def claim(start: int, end: int, col: ColumnSpec | None, year: int | None) -> None:
+            if any(taken[start:end]):
+                return
+            for k in range(start, end):
+                taken[k] = True
+            claims.append((start, end, col, year))
+
+        if self.years:
+            for m in _YEAR.finditer(text):
+                claim(m.start(), m.end(), None, int(m.group(1)))
+        hits = [
+            (m.start(), m.end(), col)
+            for col in self.columns
+            for pattern in col.match
+            for m in regex.finditer(rf"(?<!\w){pattern}(?!\w)", text)
+        ]
+        for start, end, col in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
+            claim(start, end, col, None)
+        claims.sort()
+        cols = []
+        for _, _, col, year in claims:
+            if col is None:
+                assert self.years is not None
+                cols.append(Column(self.years.field, self.years.kind, True, True, year=year))
+            else:
+                cols.append(Column(col.field, col.kind, col.keep, col.required))
+        return self._spread_spans(text, cols)
+
+    def _spread_spans(self, text: str, cols: list[Column]) -> list[Column]:
+        if not self.spans or not cols:
+            return cols
+        found = sorted(
+            (m.start(), value)
+            for value, pattern in self.spans["values"].items()
+            for m in regex.finditer(pattern, text)
+        )
+        if len(found) < 2 or len(cols) % len(found):
+            return cols
+        size = len(cols) // len(found)
+        return [
+            Column(c.field, c.kind, c.keep, c.required, c.year, found[i // size][1])
+            for i, c in enumerate(cols)
+        ]
+
+
+DEFAULT_END = (r"(^|\|\s*)fuente\s*:", r"^cifras (acumuladas|en usd)", r"^elaborado por")
+
+
+def load_specs() -> list[TableSpec]:
+    """Every table spec shipped with the package, in file-name order."""
+    loaded = [TableSpec.from_dict(d.get("name", d["dataset"]), d) for d in specs.table_specs()]
+    return sorted(loaded, key=lambda s: (s.dataset, s.order))

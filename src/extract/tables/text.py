@@ -1,0 +1,278 @@
+"""The regex-text strategy: rebuild table rows from lines of text.
+
+Works on the text input and on a PDF's text layer alike. A data row is a line ending in as
+many values as the header has value columns; the text lines before it are its label and,
+where the spec has a group column, the group label (`Con relación de / dependencia`).
+Lines with a few loose numbers (chart labels printed inside the table), repeated header
+rows and page numbers are skipped and kept in `RawTable.skipped`.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from extract.model import Line, Sink
+from extract.tables.base import RawRow, RawTable, Strategy
+from extract.tables.spec import Column, TableSpec
+from extract.textutil import CONNECTORS, ends_open, fold_ws, key, starts_lower
+
+_VALUE = regex.compile(r"^(?:[-−]?(?:USD|\$)?\d[\d.,]*%?|[-−–])$")
+_WORD = regex.compile(r"[\w%]+")
+_YEARISH = regex.compile(r"^(?:(?:19|20)\d\d|\d{1,2})$")
+_YEAR = regex.compile(r"^(?:19|20)\d\d$")
+_TOTAL = regex.compile(r"^(?:sub)?totale?s?\b")
+_GRAND_TOTAL = regex.compile(r"^totale?s?\b")
+_MAX_HEADER_LINES = 14
+_PROSE_LEN = 70
+_HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
+
+
+def split_values(text: str, limit: int) -> tuple[str, list[str]]:
+    """Split `Sector privado 1.996.585 2.009.691` into label and up to `limit` trailing values."""
+    tokens = regex.sub(r"(\d)\s+%", r"\1%", text).split()
+    values: list[str] = []
+    while tokens and len(values) < limit and _VALUE.match(tokens[-1]):
+        values.insert(0, tokens.pop())
+    return " ".join(tokens), values
+
+
+def phrases(parts: list[str]) -> list[str]:
+    """Join wrapped lines into phrases: a line continues the one before when that one ends
+    mid-phrase (`Con relación de` / `dependencia`) or it starts in lowercase."""
+    out: list[str] = []
+    for part in parts:
+        part = fold_ws(part)
+        if not part:
+            continue
+        if out and (ends_open(out[-1]) or starts_lower(part)):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+class HeaderMatch:
+    """Where a spec's header was found: its line span and text."""
+
+    def __init__(self, first: int, last: int, text: str) -> None:
+        self.first, self.last, self.text = first, last, text
+
+
+def header_like(text: str, spec: TableSpec) -> bool:
+    """A line of header words (and years), not a heading, a sentence, a data row or a label."""
+    stripped = text.strip()
+    if _HEADING.match(stripped) or stripped.endswith(":"):
+        return False
+    if any(_VALUE.match(t) and not _YEAR.match(t) for t in stripped.split()):
+        return False
+    words = [w for w in _WORD.findall(key(text)) if w not in CONNECTORS]
+    if not words:
+        return False
+    ok = sum(w in spec.header_words or bool(_YEARISH.match(w)) for w in words)
+    return ok / len(words) >= 0.6
+
+
+def find_header(spec: TableSpec, lines: list[Line]) -> HeaderMatch | None:
+    """The first block of header-like lines that names the spec's header words and columns."""
+    for i, line in enumerate(lines):
+        if not line.text.strip() or not header_like(line.text, spec):
+            continue
+        block, last, count = [line.text], i, 1
+        j = i + 1
+        while j < len(lines) and count < _MAX_HEADER_LINES:
+            t = lines[j].text.strip()
+            if t:
+                if not header_like(t, spec):
+                    break
+                block.append(t)
+                last, count = j, count + 1
+            j += 1
+        text = fold_ws(" ".join(block))
+        folded = key(text)
+        if all(regex.search(p, folded) for p in spec.header) and spec.columns_from_header(text):
+            return HeaderMatch(i, last, text)
+    return None
+
+
+class _Groups:
+    """Group labels with fill-down, including a group printed in fragments beside its rows."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.open = False  # the current group is a fragment that the next fragment continues
+
+    @property
+    def current(self) -> int | None:
+        return len(self.names) - 1 if self.names else None
+
+    def start(self, name: str, fragment: bool = False) -> None:
+        self.names.append(name)
+        self.open = fragment and ends_open(name)
+
+    def fragment(self, text: str) -> None:
+        if self.open and self.names:
+            self.names[-1] = f"{self.names[-1]} {text}"
+            self.open = ends_open(self.names[-1])
+        else:
+            self.start(text, fragment=True)
+
+
+class TextRows(Strategy):
+    """Rows layout: one line of values per row, labels and group labels on the lines above."""
+
+    method = "regex-text"
+
+    def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
+        header = find_header(spec, lines)
+        if header is None:
+            return None
+        columns = spec.columns_from_header(header.text)
+        n = len(columns)
+        n_required = sum(c.required for c in columns)
+        table = RawTable(spec.dataset, spec.name, self.method, columns, [], header.text)
+        groups = _Groups()
+        row_groups: list[int | None] = []
+        pending: list[str] = []
+        prose = 0
+        last_page_line = _last_lines_of_pages(lines)
+        for idx in range(header.last + 1, len(lines)):
+            line = lines[idx]
+            text = line.text.strip()
+            if not text:
+                continue
+            folded = key(text)
+            if any(regex.search(p, folded) for p in spec.end):
+                break
+            if header_like(text, spec):
+                pending = []
+                continue
+            label, values = split_values(text, n)
+            if not values:
+                prose = prose + 1 if len(text) >= _PROSE_LEN else 0
+                if prose >= 2:
+                    break
+                pending.append(text)
+                continue
+            prose = 0
+            is_total = bool(_TOTAL.match(key(label))) if label else False
+            complete = len(values) == n or (is_total and len(values) >= n_required)
+            if not complete or not (label or pending):
+                if not (idx in last_page_line and regex.fullmatch(r"\d{1,3}", text)):
+                    table.skipped.append(text)
+                    if label:
+                        sink.add("tables", f"row with {len(values)} of {n} values skipped",
+                                 dataset=spec.dataset, location=line.location, raw_text=text)
+                pending = []
+                continue
+            row = self._row(spec, label, values, pending, groups, is_total, line)
+            row_groups.append(None if is_total else groups.current)
+            table.rows.append(row)
+            pending = []
+            if is_total and _GRAND_TOTAL.match(key(label)):
+                break
+        if not table.rows:
+            return None
+        if spec.group:
+            for row, g in zip(table.rows, row_groups, strict=True):
+                row.group = groups.names[g] if g is not None and not row.total else None
+        table.pages = sorted({r.page for r in table.rows if r.page is not None})
+        return table
+
+    @staticmethod
+    def _row(spec: TableSpec, label: str, values: list[str], pending: list[str],
+             groups: _Groups, is_total: bool, line: Line) -> RawRow:
+        parts = phrases([*pending, label])
+        if is_total or not spec.group:
+            text = " ".join(parts)
+        else:
+            text = parts[-1]
+            if len(parts) > 1:
+                groups.start(" ".join(parts[:-1]))
+            elif label and spec.label_vocabulary:
+                prefix, text = _split_vocabulary(text, spec.label_vocabulary)
+                if prefix:
+                    groups.fragment(prefix)
+        return RawRow(fold_ws(text), values, total=is_total, page=line.page, line=line.line)
+
+
+def _split_vocabulary(text: str, vocabulary: tuple[str, ...]) -> tuple[str, str]:
+    """`Riesgos del Incapacidad` -> (`Riesgos del`, `Incapacidad`) when the tail is a known label."""
+    folded = key(text)
+    if folded in vocabulary:
+        return "", text
+    for word in sorted(vocabulary, key=len, reverse=True):
+        if folded.endswith(" " + word):
+            cut = len(text) - len(word)
+            return text[:cut].strip(), text[cut:].strip()
+    return "", text
+
+
+def _last_lines_of_pages(lines: list[Line]) -> set[int]:
+    """Indexes of the last non-blank line of each page (where page numbers are printed)."""
+    last: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if line.page is not None and line.text.strip():
+            last[line.page] = i
+    return set(last.values())
+
+
+def _fold_char(c: str) -> str:
+    return (key(c) or c)[:1] if c.strip() else c
+
+
+class TextRecords(Strategy):
+    """Records layout: long wrapped cells, each row starting with a control body's name.
+
+    Text between the examination title and its document that lands after the row's last
+    cell (a cell continued on the next page) is put back into the examination text.
+    """
+
+    method = "regex-text"
+
+    def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
+        joined, owners = "", []
+        for i, line in enumerate(lines):
+            text = line.text.strip()
+            if not text:
+                continue
+            if joined and any(regex.search(p, key(text)) for p in spec.end):
+                break
+            sep = "" if joined.endswith("-") or not joined else " "
+            joined += sep + text
+            owners.extend([i] * (len(sep) + len(text)))
+        folded = "".join(_fold_char(c) for c in joined)
+        head = regex.search(spec.header[0], folded)
+        if head is None:
+            return None
+        starts = sorted(
+            (m.start(), m.end())
+            for p in spec.extra["record_start"]
+            for m in regex.finditer(regex.sub(r" ", r"\\s+", p), folded, pos=head.end())
+        )
+        if not starts:
+            return None
+        doc_re = regex.compile(spec.extra["document"]["pattern"], regex.IGNORECASE)
+        count_re = regex.compile(spec.extra["count"]["pattern"], regex.IGNORECASE)
+        table = RawTable(spec.dataset, spec.name, self.method, [], [],
+                         fold_ws(joined[head.start():starts[0][0]]))
+        count_field = spec.extra["count"]["field"]
+        table.columns = [Column(count_field, "count", True, True)]
+        for k, (s, e) in enumerate(starts):
+            end = starts[k + 1][0] if k + 1 < len(starts) else len(joined)
+            body = joined[e:end]
+            doc = doc_re.search(body)
+            cnt = count_re.search(body, doc.end() if doc else 0)
+            line = lines[owners[s]]
+            if cnt is None:
+                sink.add("tables", "recommendation row without a count", dataset=spec.dataset,
+                         location=line.location, raw_text=fold_ws(joined[s:end])[:200])
+                continue
+            parts = [body[: doc.start() if doc else cnt.start()], body[cnt.end():]]
+            examen = fold_ws(" ".join(parts)) or None
+            table.rows.append(RawRow(
+                fold_ws(joined[s:e]), [cnt["n"]], page=line.page, line=line.line,
+                fields={spec.extra["text_field"]: examen,
+                        spec.extra["document"]["field"]: fold_ws(doc.group(0)) if doc else None},
+            ))
+        table.pages = sorted({r.page for r in table.rows if r.page is not None})
+        return table if table.rows else None
