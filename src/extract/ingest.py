@@ -39,6 +39,11 @@ def _sniff(data: bytes) -> str:
     return "text"
 
 
+def _clean(text: str) -> str:
+    """pdfium text as plain lines: its hyphen marker (U+0002) as `-`, CR/LF as LF."""
+    return text.replace("\x02", "-").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _pdf_lines(path: Path) -> tuple[list[Line], int]:
     """Every page's text lines (pypdfium2, the fast text layer) and the page count."""
     import pypdfium2 as pdfium
@@ -56,7 +61,7 @@ def _pdf_lines(path: Path) -> tuple[list[Line], int]:
         for i in range(n):
             page = pdf[i]
             textpage = page.get_textpage()
-            text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
+            text = _clean(textpage.get_text_bounded())
             textpage.close()
             page.close()
             lines.extend(Line(t, i + 1, None) for t in text.split("\n"))

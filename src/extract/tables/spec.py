@@ -113,7 +113,7 @@ class TableSpec:
             (m.start(), m.end(), col)
             for col in self.columns
             for pattern in col.match
-            for m in regex.finditer(rf"(?<!\w){pattern}(?!\w)", text)
+            for m in regex.finditer(_loose(pattern), text)
         ]
         for start, end, col in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
             claim(start, end, col, None)
@@ -142,6 +142,11 @@ class TableSpec:
             Column(c.field, c.kind, c.keep, c.required, c.year, found[i // size][1])
             for i, c in enumerate(cols)
         ]
+
+
+def _loose(pattern: str) -> regex.Pattern:
+    """A header word pattern as a whole-word match where spaces may be missing (`NúmeroTotal`)."""
+    return regex.compile(r"(?<!\w)" + pattern.replace(" ", r"\s*") + r"(?!\w)")
 
 
 DEFAULT_END = (r"(^|\|\s*)fuente\s*:", r"^cifras (acumuladas|en usd)", r"^elaborado por")

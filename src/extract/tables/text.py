@@ -24,6 +24,7 @@ _TOTAL = regex.compile(r"^(?:sub)?totale?s?\b")
 _GRAND_TOTAL = regex.compile(r"^totale?s?\b")
 _MAX_HEADER_LINES = 14
 _PROSE_LEN = 70
+_ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")
 _HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
 
 
@@ -38,13 +39,14 @@ def split_values(text: str, limit: int) -> tuple[str, list[str]]:
 
 def phrases(parts: list[str]) -> list[str]:
     """Join wrapped lines into phrases: a line continues the one before when that one ends
-    mid-phrase (`Con relación de` / `dependencia`) or it starts in lowercase."""
+    mid-phrase (`Con relación de` / `dependencia`), or it starts in lowercase, or it is a lone
+    acronym (`Jefes de familia` / `SSC`)."""
     out: list[str] = []
     for part in parts:
         part = fold_ws(part)
         if not part:
             continue
-        if out and (ends_open(out[-1]) or starts_lower(part)):
+        if out and (ends_open(out[-1]) or starts_lower(part) or _ACRONYM.match(part)):
             out[-1] = f"{out[-1]} {part}"
         else:
             out.append(part)
@@ -216,6 +218,21 @@ def _last_lines_of_pages(lines: list[Line]) -> set[int]:
     return set(last.values())
 
 
+def _fold_header(text: str) -> regex.Pattern | None:
+    """A pattern for the header text printed again where the table continues on a new page."""
+    words = text.split()
+    return regex.compile(r"\s+".join(map(regex.escape, words)), regex.IGNORECASE) if words else None
+
+
+def _drop_repeats(body: str, repeated: regex.Pattern | None) -> str:
+    if repeated is None:
+        return body
+    folded = "".join(_fold_char(c) for c in body)
+    for m in reversed(list(repeated.finditer(folded))):
+        body = body[: m.start()] + " " + body[m.end():]
+    return body
+
+
 def _fold_char(c: str) -> str:
     return (key(c) or c)[:1] if c.strip() else c
 
@@ -231,9 +248,10 @@ class TextRecords(Strategy):
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         joined, owners = "", []
+        page_ends = _last_lines_of_pages(lines)
         for i, line in enumerate(lines):
             text = line.text.strip()
-            if not text:
+            if not text or (i in page_ends and regex.fullmatch(r"\d{1,3}", text)):
                 continue
             if joined and any(regex.search(p, key(text)) for p in spec.end):
                 break
@@ -251,6 +269,7 @@ class TextRecords(Strategy):
         )
         if not starts:
             return None
+        repeated = _fold_header(folded[head.start():starts[0][0]])
         doc_re = regex.compile(spec.extra["document"]["pattern"], regex.IGNORECASE)
         count_re = regex.compile(spec.extra["count"]["pattern"], regex.IGNORECASE)
         table = RawTable(spec.dataset, spec.name, self.method, [], [],
@@ -259,7 +278,7 @@ class TextRecords(Strategy):
         table.columns = [Column(count_field, "count", True, True)]
         for k, (s, e) in enumerate(starts):
             end = starts[k + 1][0] if k + 1 < len(starts) else len(joined)
-            body = joined[e:end]
+            body = _drop_repeats(joined[e:end], repeated)
             doc = doc_re.search(body)
             cnt = count_re.search(body, doc.end() if doc else 0)
             line = lines[owners[s]]

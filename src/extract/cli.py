@@ -1,0 +1,89 @@
+"""Command line: `extract run` (the pipeline) and `extract inspect` (what a report yields)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="extract", description=__doc__)
+    p.add_argument("-v", "--verbose", action="store_true", help="detailed logs")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="extract every report of a folder into Parquet datasets")
+    run.add_argument("--raw", type=Path, default=Path("raw"), help="input folder (PDF or text)")
+    run.add_argument("--interim", type=Path, default=Path("interim"), help="per-stage outputs")
+    run.add_argument("--processed", type=Path, default=Path("processed"), help="Parquet datasets")
+    run.add_argument("--only", metavar="REPORT_ID", help="process and write only this report")
+    run.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                     help="reports processed in parallel (default: number of CPUs)")
+    ins = sub.add_parser("inspect", help="print a report's id, sections and tables")
+    ins.add_argument("file", type=Path)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(levelname)-7s %(name)s: %(message)s", stream=sys.stderr)
+    if not args.verbose:
+        for noisy in ("pdfminer", "camelot", "great_expectations", "matplotlib", "PIL"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    if args.command == "run":
+        return _run(args)
+    return _inspect(args.file)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from extract.pipeline import RunOptions, list_inputs, run
+
+    if not args.raw.is_dir():
+        print(f"extract: input folder {args.raw} does not exist", file=sys.stderr)
+        return 2
+    if not list_inputs(args.raw):
+        print(f"extract: input folder {args.raw} is empty: put report PDFs or text files in it",
+              file=sys.stderr)
+        return 2
+    if args.workers < 1:
+        print("extract: --workers must be at least 1", file=sys.stderr)
+        return 2
+    opts = RunOptions(args.raw, args.interim, args.processed, args.only, args.workers)
+    return run(opts)
+
+
+def _inspect(path: Path) -> int:
+    from extract import sections
+    from extract.ingest import BadInput, ingest
+    from extract.model import Sink
+    from extract.tables.find import find_tables
+
+    try:
+        doc = ingest(path)
+    except BadInput as err:
+        print(f"{path}: {err}", file=sys.stderr)
+        return 1
+    print(f"{doc.source_file}: {doc.report_id} ({doc.kind}, {doc.pages or len(doc.lines)} "
+          f"{'pages' if doc.pages else 'lines'}, sha256 {doc.sha256[:12]})")
+    secs = sections.detect(doc.lines)
+    for s in secs:
+        where = f"p.{s.start_page}" if s.start_page else f"l.{s.start_line}"
+        print(f"  {'  ' * (s.nivel - 1)}{s.numero or '-'} {s.titulo} [{where}]")
+    sink = Sink(doc.report_id)
+    for f in find_tables(doc, secs, sink):
+        if f.table:
+            t = f.table
+            where = f"pages {t.pages}" if t.pages else f"line {t.rows[0].line}"
+            print(f"  table {f.dataset}: {t.method}, {where}, {len(t.rows)} rows x "
+                  f"{len(t.columns)} value columns, spec {t.spec}, score {t.score:.2f}")
+        else:
+            state = "stated none" if f.stated_none else ("NOT FOUND" if f.expected else "no section")
+            print(f"  table {f.dataset}: {state}")
+    for a in sink.items:
+        print(f"  anomaly: {a.dataset or '-'}: {a.problem} at {a.location}: {a.raw_text}")
+    return 0

@@ -1,0 +1,83 @@
+"""The output contract (`CONTRACT.md`) as Arrow schemas: names, types and order of columns."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+CONTRACT_VERSION = "1.0.0"
+
+MONEY = pa.decimal128(18, 2)
+PCT = pa.decimal128(7, 2)
+COUNT = pa.int64()
+YEAR = pa.int16()
+TEXT = pa.string()
+
+PROVENANCE = [
+    ("source_file", TEXT),
+    ("source_page", pa.int32()),
+    ("source_line", pa.int32()),
+    ("extraction_method", TEXT),
+]
+
+_COLUMNS: dict[str, list[tuple[str, pa.DataType]]] = {
+    "reports": [
+        ("report_id", TEXT), ("entidad", TEXT), ("ambito", TEXT), ("provincia", TEXT),
+        ("anio_fiscal", YEAR), ("source_file", TEXT), ("sha256", TEXT), ("pages", pa.int32()),
+        ("status", TEXT), ("tables_found", pa.int32()), ("extracted_at", pa.timestamp("s", "UTC")),
+        ("error", TEXT),
+    ],
+    "secciones": [
+        ("report_id", TEXT), ("numero", TEXT), ("titulo", TEXT), ("nivel", pa.int8()),
+        ("orden", pa.int32()), ("start_page", pa.int32()), ("start_line", pa.int32()),
+    ],
+    "afiliados": [
+        ("report_id", TEXT), ("sector", TEXT), ("tipo_afiliado", TEXT), ("anio", YEAR),
+        ("afiliados", COUNT), *PROVENANCE,
+    ],
+    "pensionistas": [
+        ("report_id", TEXT), ("seguro", TEXT), ("prestacion", TEXT), ("anio", YEAR),
+        ("pensionistas", COUNT), *PROVENANCE,
+    ],
+    "pensiones_montos": [
+        ("report_id", TEXT), ("seguro", TEXT), ("prestacion", TEXT), ("anio", YEAR),
+        ("monto_usd", MONEY), *PROVENANCE,
+    ],
+    "contratacion": [
+        ("report_id", TEXT), ("tipo_contratacion", TEXT), ("estado", TEXT), ("procesos", COUNT),
+        ("valor_usd", MONEY), *PROVENANCE,
+    ],
+    "presupuesto": [
+        ("report_id", TEXT), ("codigo", TEXT), ("unidad", TEXT), ("codificado_usd", MONEY),
+        ("devengado_usd", MONEY), ("ejecucion_pct", PCT), *PROVENANCE,
+    ],
+    "recomendaciones": [
+        ("report_id", TEXT), ("ente_control", TEXT), ("examen", TEXT), ("documento", TEXT),
+        ("recomendaciones", COUNT), *PROVENANCE,
+    ],
+    "enajenacion": [
+        ("report_id", TEXT), ("tipo", TEXT), ("cantidad", COUNT), ("valor_usd", MONEY),
+        *PROVENANCE,
+    ],
+    "indicadores": [
+        ("report_id", TEXT), ("indicador", TEXT), ("valor", pa.decimal128(20, 2)),
+        ("unidad", TEXT), ("anio", YEAR), ("evidencia", TEXT), *PROVENANCE,
+    ],
+    "totales": [
+        ("report_id", TEXT), ("dataset", TEXT), ("etiqueta", TEXT), ("medida", TEXT),
+        ("anio", YEAR), ("estado", TEXT), ("valor", pa.decimal128(20, 2)), *PROVENANCE,
+    ],
+    "validaciones": [
+        ("report_id", TEXT), ("dataset", TEXT), ("expectation", TEXT), ("severity", TEXT),
+        ("success", pa.bool_()), ("observed_value", TEXT), ("details", TEXT),
+    ],
+    "anomalias": [
+        ("report_id", TEXT), ("stage", TEXT), ("dataset", TEXT), ("location", TEXT),
+        ("raw_text", TEXT), ("problem", TEXT),
+    ],
+}
+
+SCHEMAS: dict[str, pa.Schema] = {name: pa.schema(cols) for name, cols in _COLUMNS.items()}
+DATASETS: tuple[str, ...] = tuple(SCHEMAS)
+METHODS = ("camelot-lattice", "camelot-stream", "pdfplumber", "regex-text")
+TABLE_DATASETS = ("afiliados", "pensionistas", "pensiones_montos", "contratacion", "presupuesto",
+                  "recomendaciones", "enajenacion")

@@ -1,0 +1,97 @@
+"""Stage 4, normalise: raw table cells to exact typed values in the contract's tidy shape."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import regex
+
+from extract.model import Document, Sink
+from extract.numbers import NumberError, parse_decimal
+from extract.tables.base import RawRow, RawTable
+from extract.tables.spec import Column, TableSpec
+
+_CENT = Decimal("0.01")
+_DASH = regex.compile(r"^[-−–]$")
+
+Record = dict[str, Any]
+
+
+def value(raw: str, kind: str) -> int | Decimal:
+    """A cell as a count (int) or an exact Decimal; a lone dash is zero. Raises NumberError."""
+    number = Decimal(0) if _DASH.match(raw.strip()) else parse_decimal(raw)
+    if kind == "count":
+        if number != number.to_integral_value():
+            raise NumberError(raw, "a count with a fractional part")
+        return int(number)
+    return number.quantize(_CENT)
+
+
+def _provenance(doc: Document, row: RawRow, method: str) -> Record:
+    return {"source_file": doc.source_file, "source_page": row.page, "source_line": row.line,
+            "extraction_method": method}
+
+
+def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tuple[list[Record], list[Record]]:
+    """Detail records of the dataset and the reported (sub)totals, both tidy."""
+    details: list[Record] = []
+    totals: list[Record] = []
+    for row in table.rows:
+        cells = _read_cells(spec, table.columns, row, sink)
+        prov = _provenance(doc, row, table.method)
+        if row.total:
+            totals.extend(
+                {"report_id": doc.report_id, "dataset": spec.dataset, "etiqueta": row.label,
+                 "medida": col.field, "anio": col.year, "estado": col.span, "valor": val, **prov}
+                for col, val in cells if col.keep and val is not None
+            )
+            continue
+        base: Record = {"report_id": doc.report_id, spec.label: row.label}
+        if spec.group:
+            base[spec.group] = row.group
+        base.update(row.fields)
+        if spec.label_code:
+            base.update(_split_code(spec.label_code, row.label, spec.label))
+        details.extend(_tidy(spec, base, cells, prov))
+    return details, totals
+
+
+def _read_cells(spec: TableSpec, columns: list[Column], row: RawRow,
+                sink: Sink) -> list[tuple[Column, int | Decimal | None]]:
+    out: list[tuple[Column, int | Decimal | None]] = []
+    for col, raw in zip(columns, row.values, strict=False):
+        try:
+            out.append((col, value(raw, col.kind)))
+        except NumberError as err:
+            sink.add("normalise", f"unreadable {col.field}: {err.reason}", dataset=spec.dataset,
+                     location=f"page {row.page}" if row.page else f"line {row.line}", raw_text=raw)
+            out.append((col, None))
+    return out
+
+
+def _tidy(spec: TableSpec, base: Record, cells: list[tuple[Column, Any]], prov: Record) -> list[Record]:
+    """One record per (year, span) key; columns without a year or span go on every record."""
+    keyed: dict[tuple[int | None, str | None], Record] = {}
+    for col, val in cells:
+        if not col.keep:
+            continue
+        keyed.setdefault((col.year, col.span), {})[col.field] = val
+    out = []
+    for (year, span), measures in keyed.items():
+        rec = dict(base)
+        if spec.years:
+            rec["anio"] = year
+        if spec.spans:
+            rec[spec.spans["field"]] = span
+        rec.update(measures)
+        rec.update(prov)
+        out.append(rec)
+    return out
+
+
+def _split_code(label_code: dict[str, str], label: str, field: str) -> Record:
+    m = regex.match(label_code["pattern"], label)
+    if not m:
+        return {label_code["field"]: None}
+    return {label_code["field"]: m["code"], field: m["rest"].strip()}

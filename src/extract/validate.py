@@ -1,0 +1,192 @@
+"""Stage 5, validate: Great Expectations suites (from `expectations/`) gate what is published.
+
+Critical expectations (schema, keys, allowed values, ranges) block a report: its datasets go
+to quarantine. Warnings (totals that do not reconcile, derived columns that disagree) are
+published as `validaciones` rows and `anomalias`. Suites are read from version control, never
+generated during a run; the GX context is ephemeral (no cloud, no network) and made once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from extract.contract import SCHEMAS
+from extract.write import to_table
+
+if TYPE_CHECKING:
+    from extract.pipeline import ReportResult
+
+log = logging.getLogger("extract.validate")
+
+EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
+_TOLERANCE = Decimal("0.5")  # printed values are rounded; allow half a unit
+_PCT_TOLERANCE = Decimal("1.0")
+
+
+@dataclass
+class Finding:
+    dataset: str
+    expectation: str
+    severity: str
+    success: bool
+    observed: str | None = None
+    details: str | None = None
+
+
+@dataclass
+class Verdict:
+    """The outcome of validating one report."""
+
+    report_id: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[str]:
+        return [f"{f.dataset}: {f.expectation}" for f in self.findings
+                if f.severity == "critical" and not f.success]
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.failed)
+
+    def table(self) -> pa.Table:
+        return to_table("validaciones", [
+            {"report_id": self.report_id, "dataset": f.dataset, "expectation": f.expectation,
+             "severity": f.severity, "success": f.success, "observed_value": f.observed,
+             "details": f.details} for f in self.findings])
+
+
+def suites_dir() -> Path:
+    return EXPECTATIONS
+
+
+@cache
+def _context() -> Any:
+    os.environ.setdefault("TQDM_DISABLE", "1")  # GX's per-validation progress bars
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    ctx = gx.get_context(mode="ephemeral")
+    asset = ctx.data_sources.add_pandas("extract").add_dataframe_asset("dataset")
+    return asset.add_batch_definition_whole_dataframe("whole")
+
+
+@cache
+def load_suite(dataset: str) -> Any:
+    """The GX suite of `dataset` as committed in `expectations/<dataset>.json`."""
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    data = json.loads((suites_dir() / f"{dataset}.json").read_text("utf-8"))
+    expectations = [
+        ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e.get("meta", {}),
+                                 severity=e.get("severity", "critical")).to_domain_obj()
+        for e in data["expectations"]
+    ]
+    return gx.ExpectationSuite(name=data["name"], expectations=expectations)
+
+
+def _frame(dataset: str, records: list[dict[str, Any]]) -> Any:
+    import pandas as pd
+
+    names = SCHEMAS[dataset].names
+    return pd.DataFrame({n: [r.get(n) for r in records] for n in names}, columns=names,
+                        dtype=object)
+
+
+def run_suite(dataset: str, records: list[dict[str, Any]], params: dict[str, Any]) -> list[Finding]:
+    """Schema first (the contract's Arrow types), then the dataset's GX suite."""
+    try:
+        to_table(dataset, records)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError) as err:
+        return [Finding(dataset, "contract_schema", "critical", False, None, str(err)[:500])]
+    findings = [Finding(dataset, "contract_schema", "critical", True)]
+    if not records or not (suites_dir() / f"{dataset}.json").exists():
+        return findings
+    batch = _context().get_batch(batch_parameters={"dataframe": _frame(dataset, records)})
+    result = batch.validate(load_suite(dataset), expectation_parameters=params,
+                            result_format="SUMMARY")
+    for r in result.results:
+        cfg = r.expectation_config
+        kwargs = {k: v for k, v in cfg.kwargs.items() if k not in ("batch_id",)}
+        observed = r.result.get("observed_value")
+        if observed is None and "unexpected_count" in r.result:
+            observed = f"{r.result['unexpected_count']} unexpected: {r.result.get('partial_unexpected_list')}"
+        findings.append(Finding(dataset, cfg.type, str(cfg.severity.value), bool(r.success),
+                                None if observed is None else str(observed)[:500],
+                                json.dumps(kwargs, default=str)[:500]))
+    return findings
+
+
+def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
+    """Warnings: detail rows against reported totals, and printed % ejecución against its parts."""
+    findings = []
+    sums: dict[tuple, Decimal] = defaultdict(Decimal)
+    for total in data.get("totales", []):
+        ds, medida = total["dataset"], total["medida"]
+        rows = [r for r in data.get(ds, [])
+                if ("anio" not in r or r.get("anio") == total["anio"])
+                and ("estado" not in r or r.get("estado") == total["estado"])]
+        if not rows or medida not in rows[0] or medida.endswith("_pct"):
+            continue
+        if total["etiqueta"].lower().startswith("sub"):
+            continue  # subtotals cover a group whose rows are not tagged; grand totals cover all
+        key = (ds, medida, total["anio"], total["estado"])
+        sums[key] = sum((Decimal(r[medida] or 0) for r in rows), Decimal(0))
+        ok = abs(sums[key] - Decimal(total["valor"])) <= _TOLERANCE
+        findings.append(Finding(
+            ds, f"reconcile_total:{medida}", "warning", ok,
+            f"detail sum {sums[key]} vs printed {total['valor']}",
+            f"{total['etiqueta']} anio={total['anio']} estado={total['estado']}"))
+    for r in data.get("presupuesto", []):
+        cod, dev, pct = r.get("codificado_usd"), r.get("devengado_usd"), r.get("ejecucion_pct")
+        if cod and dev is not None and pct is not None:
+            computed = (Decimal(dev) / Decimal(cod) * 100).quantize(Decimal("0.01"))
+            ok = abs(computed - Decimal(pct)) <= _PCT_TOLERANCE
+            if not ok:
+                findings.append(Finding("presupuesto", "derived:ejecucion_pct", "warning", False,
+                                        f"printed {pct}% vs computed {computed}%", r.get("unidad")))
+    return findings
+
+
+def validate_report(res: ReportResult, out: Path) -> Verdict:
+    """Every dataset of one report against its suite, plus the reconciliation warnings."""
+    rid = res.report_id or ""
+    verdict = Verdict(rid)
+    params = {"anio_min": res.report["anio_fiscal"] - 10, "anio_max": res.report["anio_fiscal"]}
+    for dataset, records in {**res.datasets, "reports": [res.report]}.items():
+        verdict.findings.extend(run_suite(dataset, records, params))
+    verdict.findings.extend(reconcile(res.datasets))
+    for f in verdict.findings:
+        if f.severity == "warning" and not f.success:
+            row = {"report_id": rid, "stage": "validate", "dataset": f.dataset, "location": None,
+                   "raw_text": f.observed, "problem": f"{f.expectation} failed ({f.details})"}
+            res.datasets.setdefault("anomalias", []).append(row)
+            log.warning("%s: %s: %s failed: %s", rid, f.dataset, f.expectation, f.observed)
+    bad = len(verdict.failed)
+    log.info("%s: validate: %d checks, %d critical failures, %d warnings", rid,
+             len(verdict.findings), bad,
+             sum(f.severity == "warning" and not f.success for f in verdict.findings))
+    return verdict
+
+
+def quarantine(res: ReportResult, out: Path, verdict: Verdict) -> None:
+    """Park a blocked report's datasets (JSON, since they may not fit the schema) with why."""
+    out.mkdir(parents=True, exist_ok=True)
+    payload = {"report_id": res.report_id, "source_file": res.source_file,
+               "failed": verdict.failed, "datasets": res.datasets,
+               "findings": [f.__dict__ for f in verdict.findings if not f.success]}
+    (out / "quarantine.json").write_text(json.dumps(payload, default=str, ensure_ascii=False,
+                                                    indent=1), "utf-8")
