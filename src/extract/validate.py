@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,11 +71,12 @@ def suites_dir() -> Path:
 
 @cache
 def _context() -> Any:
-    os.environ.setdefault("TQDM_DISABLE", "1")  # GX's per-validation progress bars
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     asset = ctx.data_sources.add_pandas("extract").add_dataframe_asset("dataset")
     return asset.add_batch_definition_whole_dataframe("whole")
 
