@@ -8,6 +8,7 @@ after it is rolled forward by the next run. Either way no report is ever half-wr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -69,6 +70,8 @@ def _apply(processed: Path, stage: Path) -> None:
         dest.mkdir(parents=True, exist_ok=True)
         os.replace(src, dest / PART)
     shutil.rmtree(stage)
+    with contextlib.suppress(OSError):
+        stage.parent.rmdir()  # the staging root, once empty
 
 
 def recover(processed: Path) -> None:
@@ -83,7 +86,8 @@ def recover(processed: Path) -> None:
         else:
             log.warning("recovering %s: discarding an interrupted write", stage.name)
             shutil.rmtree(stage)
-    shutil.rmtree(root, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        root.rmdir()
 
 
 def published_reports(processed: Path) -> set[str]:
