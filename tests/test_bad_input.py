@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import RAW, read, run_on
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from conftest import RAW, read, run_on
 from extract.cli import main
 from extract.ingest import BadInput, ingest
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.dataset as pads
 import pytest
-
 from conftest import read
 
 NAT, LOJA = "iess-nacional-2024", "iess-loja-2024"

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pyarrow.dataset as pads
-
 from conftest import RAW, read, run_on
 
 DATASETS = ("reports", "afiliados", "presupuesto", "contratacion", "totales", "secciones")

@@ -82,8 +82,6 @@ def detect(lines: list[Line]) -> list[Section]:
         if not m or not _looks_like_title(m["title"]):
             continue
         num = m["num"]
-        if "." not in num and not m["dot"] and not state[0] == 0 and int(num) != state[0] + 1:
-            continue
         if not _accept(num, state):
             continue
         title = _title_continuation(lines, i, m["title"].strip())

@@ -39,9 +39,10 @@ def search(patterns: list[str], text: str) -> regex.Match | None:
 
 
 #: Words after which a wrapped label continues on the next line.
-CONNECTORS = frozenset(
-    "de del la las los el y e o u en a al con por para sin sobre entre que su sus".split()
-)
+CONNECTORS = frozenset({
+    "de", "del", "la", "las", "los", "el", "y", "e", "o", "u", "en", "a", "al", "con", "por",
+    "para", "sin", "sobre", "entre", "que", "su", "sus",
+})
 
 
 def ends_open(text: str) -> bool:

@@ -168,7 +168,8 @@ def validate_report(res: ReportResult, out: Path) -> Verdict:
     params = {"anio_min": res.report["anio_fiscal"] - 10, "anio_max": res.report["anio_fiscal"]}
     for dataset, records in {**res.datasets, "reports": [res.report]}.items():
         verdict.findings.extend(run_suite(dataset, records, params))
-    verdict.findings.extend(reconcile(res.datasets))
+    if not verdict.blocked:  # sums need the contract's types; a blocked report is quarantined
+        verdict.findings.extend(reconcile(res.datasets))
     for f in verdict.findings:
         if f.severity == "warning" and not f.success:
             row = {"report_id": rid, "stage": "validate", "dataset": f.dataset, "location": None,

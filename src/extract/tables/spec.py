@@ -12,7 +12,7 @@ from extract.textutil import key
 
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _GENERIC_HEADER_WORDS = frozenset(
-    "ene feb mar abr may jun jul ago sep oct nov dic usd % n no nro".split()
+    ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic", "usd", "%", "n", "no", "nro"]
 )
 
 

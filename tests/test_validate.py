@@ -1,0 +1,95 @@
+"""Validation catches mutated datasets with the right severity and outcome."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import RAW
+
+from extract.pipeline import ReportResult, extract_report
+from extract.validate import validate_report
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
+    tmp = tmp_path_factory.mktemp("val")
+    return extract_report(RAW / "iess-nacional-2024.txt", RAW.parent, tmp)
+
+
+def _verdict(res: ReportResult, tmp: Path):
+    return validate_report(res, tmp)
+
+
+def test_sample_passes_every_critical_expectation(result: ReportResult, tmp_path: Path) -> None:
+    res = copy.deepcopy(result)
+    verdict = _verdict(res, tmp_path)
+    assert not verdict.blocked
+    warnings = [f for f in verdict.findings if f.severity == "warning" and not f.success]
+    # the report's own rounding: its pension amounts add up to 1 USD more than its total
+    assert [(f.dataset, f.expectation) for f in warnings] == [("pensiones_montos", "reconcile_total:monto_usd")]
+    assert "5849406500.00 vs printed 5849406499.00" in warnings[0].observed
+    assert any(a["stage"] == "validate" for a in res.datasets["anomalias"])
+
+
+def _mutated(result: ReportResult, dataset: str, fn) -> ReportResult:
+    res = copy.deepcopy(result)
+    fn(res.datasets[dataset])
+    return res
+
+
+def test_absurd_budget_is_critical(result: ReportResult, tmp_path: Path) -> None:
+    def absurd(rows):
+        rows[0]["codificado_usd"] = Decimal("9999999999999.99")
+    verdict = _verdict(_mutated(result, "presupuesto", absurd), tmp_path)
+    assert verdict.blocked
+    assert any(f == "presupuesto: expect_column_values_to_be_between" for f in verdict.failed)
+
+
+def test_negative_count_is_critical(result: ReportResult, tmp_path: Path) -> None:
+    def negative(rows):
+        rows[0]["afiliados"] = -5
+    assert "afiliados: expect_column_values_to_be_between" in _verdict(
+        _mutated(result, "afiliados", negative), tmp_path).failed
+
+
+def test_duplicated_key_is_critical(result: ReportResult, tmp_path: Path) -> None:
+    def dup(rows):
+        rows.append(dict(rows[0]))
+    assert "contratacion: expect_compound_columns_to_be_unique" in _verdict(
+        _mutated(result, "contratacion", dup), tmp_path).failed
+
+
+def test_wrong_type_is_critical(result: ReportResult, tmp_path: Path) -> None:
+    def wrong(rows):
+        rows[0]["afiliados"] = "1.996.585"
+    assert "afiliados: contract_schema" in _verdict(_mutated(result, "afiliados", wrong), tmp_path).failed
+
+
+def test_removed_detail_row_is_a_warning(result: ReportResult, tmp_path: Path) -> None:
+    def drop(rows):
+        del rows[0]
+    verdict = _verdict(_mutated(result, "presupuesto", drop), tmp_path)
+    assert not verdict.blocked
+    bad = [f for f in verdict.findings if not f.success and f.dataset == "presupuesto"]
+    assert {f.expectation for f in bad} == {"reconcile_total:codificado_usd", "reconcile_total:devengado_usd"}
+    assert all(f.severity == "warning" for f in bad)
+
+
+def test_blocked_report_is_quarantined_and_processed_keeps_what_it_had(tmp_path: Path) -> None:
+    from conftest import read, run_on
+
+    code, root = run_on(tmp_path, [RAW / "iess-loja-2024.txt"])
+    assert code == 0
+    before = read(root, "presupuesto")
+    text = (root / "raw" / "iess-loja-2024.txt").read_text("utf-8")
+    (root / "raw" / "iess-loja-2024.txt").write_text(
+        text.replace("1.913.418,00", "9.999.999.999.999,99"), "utf-8")
+    code, root = run_on(tmp_path, [])
+    assert code == 1
+    assert read(root, "presupuesto").equals(before)
+    q = json.loads((root / "interim" / "iess-loja-2024" / "quarantine" / "quarantine.json").read_text())
+    assert "presupuesto: expect_column_values_to_be_between" in q["failed"]
