@@ -21,7 +21,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
 
 
 def _verdict(res: ReportResult, tmp: Path):
-    return validate_report(res, tmp)
+    return validate_report(res)
 
 
 def test_sample_passes_every_critical_expectation(result: ReportResult, tmp_path: Path) -> None:

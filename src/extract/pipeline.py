@@ -205,7 +205,7 @@ def run(opts: RunOptions) -> int:
             continue
         assert res.report_id is not None
         seen.add(res.report_id)
-        verdict = validate.validate_report(res, opts.interim / res.report_id)
+        verdict = validate.validate_report(res)
         if verdict.blocked:
             failures += 1
             log.error("%s: blocked by validation: %s", res.report_id, "; ".join(verdict.failed))

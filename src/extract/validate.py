@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -133,7 +132,6 @@ def run_suite(dataset: str, records: list[dict[str, Any]], params: dict[str, Any
 def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
     """Warnings: detail rows against reported totals, and printed % ejecución against its parts."""
     findings = []
-    sums: dict[tuple, Decimal] = defaultdict(Decimal)
     for total in data.get("totales", []):
         ds, medida = total["dataset"], total["medida"]
         rows = [r for r in data.get(ds, [])
@@ -143,12 +141,11 @@ def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
             continue
         if total["etiqueta"].lower().startswith("sub"):
             continue  # subtotals cover a group whose rows are not tagged; grand totals cover all
-        key = (ds, medida, total["anio"], total["estado"])
-        sums[key] = sum((Decimal(r[medida] or 0) for r in rows), Decimal(0))
-        ok = abs(sums[key] - Decimal(total["valor"])) <= _TOLERANCE
+        detail = sum((Decimal(r[medida] or 0) for r in rows), Decimal(0))
+        ok = abs(detail - Decimal(total["valor"])) <= _TOLERANCE
         findings.append(Finding(
             ds, f"reconcile_total:{medida}", "warning", ok,
-            f"detail sum {sums[key]} vs printed {total['valor']}",
+            f"detail sum {detail} vs printed {total['valor']}",
             f"{total['etiqueta']} anio={total['anio']} estado={total['estado']}"))
     for r in data.get("presupuesto", []):
         cod, dev, pct = r.get("codificado_usd"), r.get("devengado_usd"), r.get("ejecucion_pct")
@@ -161,7 +158,7 @@ def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
     return findings
 
 
-def validate_report(res: ReportResult, out: Path) -> Verdict:
+def validate_report(res: ReportResult) -> Verdict:
     """Every dataset of one report against its suite, plus the reconciliation warnings."""
     rid = res.report_id or ""
     verdict = Verdict(rid)
