@@ -1,6 +1,6 @@
 """Exact reading of numbers printed in Spanish conventions.
 
-`1.996.585` -> 1996585, `10.891.477,37` -> Decimal('10891477.37'), `52,80%` -> 52.80,
+`1.234.567` -> 1234567, `10.891.477,37` -> Decimal('10891477.37'), `52,80%` -> 52.80,
 `USD 201,9 millones` -> 201900000. The dot-decimal of prose (`0.7%`, `USD 60.8 millones`)
 is told apart from a thousands group (`2.789`): one dot followed by exactly three digits is
 a thousands separator, one dot followed by one or two digits is a decimal point. Anything

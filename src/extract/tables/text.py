@@ -29,7 +29,7 @@ _HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
 
 
 def split_values(text: str, limit: int) -> tuple[str, list[str]]:
-    """Split `Sector privado 1.996.585 2.009.691` into label and up to `limit` trailing values."""
+    """Split `Sector privado 1.234.567 2.345.678` into label and up to `limit` trailing values."""
     tokens = regex.sub(r"(\d)\s+%", r"\1%", text).split()
     values: list[str] = []
     while tokens and len(values) < limit and _VALUE.match(tokens[-1]):
