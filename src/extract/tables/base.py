@@ -34,7 +34,8 @@ class RawTable:
     header: str
     pages: list[int] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # stray lines inside the table (chart labels)
-    score: float = 1.0
+    score: float = 1.0  # the strategy's confidence (camelot's accuracy), then the fit score
+    tried: list[dict] = field(default_factory=list)  # every candidate: method and fit score
 
     def to_json(self) -> dict:
         return {
@@ -42,7 +43,7 @@ class RawTable:
             "header": self.header, "pages": self.pages, "score": self.score,
             "columns": [c.__dict__ for c in self.columns],
             "rows": [r.__dict__ for r in self.rows],
-            "skipped": self.skipped,
+            "skipped": self.skipped, "tried": self.tried,
         }
 
 

@@ -10,13 +10,25 @@ import regex
 from extract.model import Document, Line, Sink
 from extract.sections import Section
 from extract.tables.base import RawTable, Strategy
+from extract.tables.fit import ACCEPT, score
+from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
 from extract.tables.spec import TableSpec, load_specs
 from extract.tables.text import TextRecords, TextRows
 from extract.textutil import key
 
 log = logging.getLogger("extract.tables")
 
-TEXT_STRATEGIES: dict[str, Strategy] = {"rows": TextRows(), "records": TextRecords()}
+Strategies = dict[str, list[Strategy]]
+
+
+def strategies_for(doc: Document) -> Strategies:
+    """The strategies to try per spec layout, cheapest-that-fits first for PDFs."""
+    if doc.kind != "pdf":
+        return {"rows": [TextRows()], "records": [TextRecords()]}
+    return {
+        "rows": [CamelotLattice(doc.path), CamelotStream(doc.path), Plumber(doc.path), TextRows()],
+        "records": [TextRecords()],
+    }
 
 
 @dataclass
@@ -35,20 +47,24 @@ def section_ranges(spec: TableSpec, sections: list[Section]) -> list[Section]:
 
 
 def find_tables(doc: Document, sections: list[Section], sink: Sink,
-                strategies: dict[str, list[Strategy]] | None = None) -> list[Found]:
+                strategies: Strategies | None = None) -> list[Found]:
     """One result per dataset: the first spec variant whose table is found wins."""
     by_dataset: dict[str, list[TableSpec]] = {}
     for spec in load_specs():
         by_dataset.setdefault(spec.dataset, []).append(spec)
-    out = []
-    for dataset, variants in by_dataset.items():
-        out.append(_find_dataset(doc, sections, dataset, variants, sink, strategies))
-    return out
+    strategies = strategies or strategies_for(doc)
+    try:
+        return [_find_dataset(doc, sections, dataset, variants, sink, strategies)
+                for dataset, variants in by_dataset.items()]
+    finally:
+        for group in strategies.values():
+            for strategy in group:
+                if isinstance(strategy, Plumber):
+                    strategy.close()
 
 
 def _find_dataset(doc: Document, sections: list[Section], dataset: str,
-                  variants: list[TableSpec], sink: Sink,
-                  strategies: dict[str, list[Strategy]] | None) -> Found:
+                  variants: list[TableSpec], sink: Sink, strategies: Strategies) -> Found:
     matched = {s.start: s for spec in variants for s in section_ranges(spec, sections)}
     regions = [doc.lines[s.start:s.end] for s in sorted(matched.values(), key=lambda s: s.start)]
     for region in regions:
@@ -59,9 +75,11 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str,
     if regions and any(_states_none(spec, region) for spec in variants for region in regions):
         log.info("%s: %s: the report states there is nothing to report", doc.report_id, dataset)
         return Found(dataset, None, True, stated_none=True)
-    # No matching heading (or nothing under it): look through the whole report.
+    # No matching heading (or nothing under it): look through the whole report's text only,
+    # never the costly strategies on every page.
+    text_only = {"rows": [TextRows()], "records": [TextRecords()]}
     for spec in variants:
-        table = _read(spec, doc.lines, sink, strategies)
+        table = _read(spec, doc.lines, sink, text_only)
         if table:
             log.info("%s: %s: table found outside its expected section", doc.report_id, dataset)
             return Found(dataset, table, True)
@@ -75,25 +93,32 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str,
     return Found(dataset, None, bool(regions))
 
 
-def _methods(spec: TableSpec, strategies: dict[str, list[Strategy]] | None) -> list[str]:
-    return [s.method for s in _strategies(spec, strategies)]
+def _methods(spec: TableSpec, strategies: Strategies) -> list[str]:
+    return [s.method for s in strategies[spec.layout]]
 
 
-def _strategies(spec: TableSpec, strategies: dict[str, list[Strategy]] | None) -> list[Strategy]:
-    if strategies and spec.layout in strategies:
-        return strategies[spec.layout]
-    return [TEXT_STRATEGIES[spec.layout]]
-
-
-def _read(spec: TableSpec, lines: list[Line], sink: Sink,
-          strategies: dict[str, list[Strategy]] | None) -> RawTable | None:
-    for strategy in _strategies(spec, strategies):
+def _read(spec: TableSpec, lines: list[Line], sink: Sink, strategies: Strategies) -> RawTable | None:
+    """The first candidate that fits the spec well enough, else the best one found."""
+    best: tuple[float, RawTable, Sink] | None = None
+    tried: list[dict] = []
+    for strategy in strategies[spec.layout]:
         trial = sink.trial()
         table = strategy.find(spec, lines, trial)
-        if table:
-            sink.merge(trial)
-            return table
-    return None
+        if table is None:
+            tried.append({"method": strategy.method, "score": None})
+            continue
+        fit = score(table)
+        tried.append({"method": strategy.method, "score": round(fit, 4), "rows": len(table.rows)})
+        if best is None or fit > best[0]:
+            best = (fit, table, trial)
+        if fit >= ACCEPT:
+            break
+    if best is None or best[0] <= 0:
+        return None
+    fit, table, trial = best
+    sink.merge(trial)
+    table.score, table.tried = fit, tried
+    return table
 
 
 def _states_none(spec: TableSpec, lines: list[Line]) -> bool:

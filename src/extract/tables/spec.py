@@ -88,6 +88,14 @@ class TableSpec:
             extra={k: v for k, v in d.items() if k in ("record_start", "text_field", "document", "count")},
         )
 
+    def complete(self, columns: list[Column]) -> bool:
+        """True when `columns` name every required column of the spec, none twice."""
+        keys = [(c.field, c.year, c.span) for c in columns]
+        required = {c.field for c in self.columns if c.required and c.keep}
+        if self.years:
+            required.add(self.years.field)
+        return len(keys) == len(set(keys)) and required <= {c.field for c in columns}
+
     def columns_from_header(self, header_text: str) -> list[Column]:
         """The value columns named in a header, in printed order (header words, not positions).
 

@@ -20,7 +20,7 @@ _VALUE = regex.compile(r"^(?:[-−]?(?:USD|\$)?\d[\d.,]*%?|[-−–])$")
 _WORD = regex.compile(r"[\w%]+")
 _YEARISH = regex.compile(r"^(?:(?:19|20)\d\d|\d{1,2})$")
 _YEAR = regex.compile(r"^(?:19|20)\d\d$")
-_TOTAL = regex.compile(r"^(?:sub)?totale?s?\b")
+TOTAL = regex.compile(r"^(?:sub)?totale?s?\b")
 _GRAND_TOTAL = regex.compile(r"^totale?s?\b")
 _MAX_HEADER_LINES = 14
 _PROSE_LEN = 70
@@ -91,7 +91,7 @@ def find_header(spec: TableSpec, lines: list[Line]) -> HeaderMatch | None:
             j += 1
         text = fold_ws(" ".join(block))
         folded = key(text)
-        if all(regex.search(p, folded) for p in spec.header) and spec.columns_from_header(text):
+        if all(regex.search(p, folded) for p in spec.header) and spec.complete(spec.columns_from_header(text)):
             return HeaderMatch(i, last, text)
     return None
 
@@ -156,7 +156,7 @@ class TextRows(Strategy):
                 pending.append(text)
                 continue
             prose = 0
-            is_total = bool(_TOTAL.match(key(label))) if label else False
+            is_total = bool(TOTAL.match(key(label))) if label else False
             complete = len(values) == n or (is_total and len(values) >= n_required)
             if not complete or not (label or pending):
                 if not (idx in last_page_line and regex.fullmatch(r"\d{1,3}", text)):

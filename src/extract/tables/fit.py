@@ -1,0 +1,48 @@
+"""How well a candidate table fits its spec: values that read as numbers, totals that add up,
+and the strategy's own confidence. Used to choose among strategies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from extract.numbers import NumberError, parse_decimal
+from extract.tables.base import RawTable
+from extract.tables.grid import is_value
+
+ACCEPT = 0.9
+_TOLERANCE = Decimal(1)
+
+
+def _num(cell: str) -> Decimal | None:
+    if cell.strip() in {"-", "−", "–"}:
+        return Decimal(0)
+    try:
+        return parse_decimal(cell)
+    except NumberError:
+        return None
+
+
+def score(table: RawTable) -> float:
+    """0..1: share of value cells that parse x totals that reconcile x strategy confidence."""
+    details = [r for r in table.rows if not r.total]
+    cells = [c for r in details for c in r.values]
+    if not details or not cells:
+        return 0.0
+    parsed = sum(is_value(c) for c in cells) / len(cells)
+    return parsed * (0.75 + 0.25 * _reconciled(table, details)) * table.score
+
+
+def _reconciled(table: RawTable, details: list) -> float:
+    totals = [r for r in table.rows if r.total and not r.label.lower().startswith("sub")]
+    checks = ok = 0
+    for total in totals:
+        for i, col in enumerate(table.columns):
+            if not col.keep or col.kind == "percent" or i >= len(total.values):
+                continue
+            expected = _num(total.values[i])
+            parts = [_num(r.values[i]) for r in details if i < len(r.values)]
+            if expected is None or any(p is None for p in parts):
+                continue
+            checks += 1
+            ok += abs(sum(parts, Decimal(0)) - expected) <= _TOLERANCE
+    return ok / checks if checks else 1.0

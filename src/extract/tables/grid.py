@@ -1,0 +1,176 @@
+"""Cell grids (camelot, pdfplumber) to RawTable, mapped by header words, not by position.
+
+A chain of small pure functions: clean the cells, split header rows from body rows, name each
+column from its (multi-row) header, then read the body with group labels filled down.
+Pieces of one table on consecutive pages are merged; a repeated header row is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from extract.numbers import is_number
+from extract.tables.base import RawRow, RawTable
+from extract.tables.spec import Column, TableSpec
+from extract.tables.text import TOTAL, header_like
+from extract.textutil import fold_ws, key
+
+_YEAR_CELL = regex.compile(r"^(?:[a-z]{3}[-/ ]?)?(?:19|20)\d\d$", regex.IGNORECASE)
+_DASH = regex.compile(r"^[-−–]$")
+_MAX_HEADER_ROWS = 4
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One table as a strategy found it: cells by row, its page, and the strategy's confidence."""
+
+    cells: list[list[str]]
+    page: int
+    accuracy: float = 100.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which grid column is the group, the label, and each value column."""
+
+    header_rows: int
+    header: str
+    label: int
+    group: int | None
+    values: list[tuple[int, Column]]
+
+
+def clean(cell: str | None) -> str:
+    """Cell text with wrapped lines joined (`IESS-` / `DPL` -> `IESS-DPL`) and spaces folded."""
+    text = regex.sub(r"(?<=\w)-\s*\n\s*(?=\w)", "-", cell or "")
+    return fold_ws(text)
+
+
+def is_value(cell: str) -> bool:
+    return bool(cell) and (_DASH.match(cell) is not None or is_number(cell))
+
+
+def _header_row(row: list[str]) -> bool:
+    cells = [c for c in row if c]
+    return bool(cells) and all(not is_value(c) or _YEAR_CELL.match(c) for c in cells)
+
+
+def _fill_right(row: list[str]) -> list[str]:
+    """A spanning header cell (`Adjudicados` over two columns) named on every column it spans."""
+    out, last = [], ""
+    for c in row:
+        last = c or last
+        out.append(c or last)
+    return out
+
+
+def layout(spec: TableSpec, cells: list[list[str]]) -> Layout | None:
+    """The column roles of a grid whose header names the spec's columns, else None."""
+    n_header = 0
+    while n_header < min(_MAX_HEADER_ROWS, len(cells) - 1) and _header_row(cells[n_header]):
+        n_header += 1
+    if n_header == 0:
+        return None
+    rows = [_fill_right(r) for r in cells[: n_header - 1]] + [cells[n_header - 1]]
+    width = max(len(r) for r in cells)
+    col_text = [fold_ws(" ".join(r[j] for r in rows if j < len(r))) for j in range(width)]
+    header = fold_ws(" ".join(c for r in cells[:n_header] for c in r if c))
+    if not all(regex.search(p, key(header)) for p in spec.header):
+        return None
+    values: list[tuple[int, Column]] = []
+    for j, text in enumerate(col_text):
+        found = spec.columns_from_header(text)
+        if len(found) != 1:
+            continue
+        col = found[0]
+        span = _span(spec, text)
+        values.append((j, Column(col.field, col.kind, col.keep, col.required, col.year, span)))
+    if not values or not spec.complete([c for _, c in values]):
+        return None
+    first = values[0][0]
+    text_cols = [j for j in range(first) if j not in {v[0] for v in values}]
+    if not text_cols:
+        return None
+    label = text_cols[-1]
+    group = text_cols[-2] if spec.group and len(text_cols) > 1 else None
+    return Layout(n_header, header, label, group, values)
+
+
+def _span(spec: TableSpec, text: str) -> str | None:
+    if not spec.spans:
+        return None
+    folded = key(text)
+    hits = [v for v, p in spec.spans["values"].items() if regex.search(p, folded)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | None:
+    """The spec's table from grids in page order: the first whose header fits, plus its
+    continuations on the following pages."""
+    table: RawTable | None = None
+    lay: Layout | None = None
+    group: str | None = None
+    last_page = None
+    for grid in grids:
+        cells = [[clean(c) for c in row] for row in grid.cells]
+        found = layout(spec, cells)
+        if table is None:
+            if found is None:
+                continue
+            lay = found
+            table = RawTable(spec.dataset, spec.name, method, [c for _, c in lay.values], [], lay.header)
+            body = cells[lay.header_rows:]
+        else:
+            assert lay is not None
+            if last_page is None or grid.page != last_page + 1:
+                break
+            if found is not None:
+                if [c for _, c in found.values] != table.columns:
+                    break
+                lay, body = found, cells[found.header_rows:]
+            elif max(len(r) for r in cells) == max(lay.label, *(j for j, _ in lay.values)) + 1:
+                body = [r for r in cells if not header_like(" ".join(r), spec)]
+            else:
+                break
+        group, done = _read_body(spec, lay, body, grid, table, group)
+        last_page = grid.page
+        table.score = min(table.score, grid.accuracy / 100)
+        if done:
+            break
+    if table is None or not table.rows:
+        return None
+    table.pages = sorted({r.page for r in table.rows if r.page is not None})
+    return table
+
+
+def _cell(row: list[str], j: int | None) -> str:
+    return row[j] if j is not None and j < len(row) else ""
+
+
+def _read_body(spec: TableSpec, lay: Layout, body: list[list[str]], grid: Grid, table: RawTable,
+               group: str | None) -> tuple[str | None, bool]:
+    """Append the body rows to `table`; returns the group label to carry and whether a grand
+    total ended the table."""
+    for row in body:
+        label, grp = _cell(row, lay.label), _cell(row, lay.group)
+        values = [_cell(row, j) for j, _ in lay.values]
+        name = label or grp
+        if not any(values):
+            if grp and not label:
+                group = grp
+            elif name:
+                table.skipped.append(name)
+            continue
+        if not name:
+            table.skipped.append(" ".join(v for v in values if v))
+            continue
+        total = bool(TOTAL.match(key(name)))
+        if grp and not total:
+            group = grp
+        table.rows.append(RawRow(name if total else label, values, None if total else group,
+                                 total=total, page=grid.page))
+        if total and not key(name).startswith("sub"):
+            return group, True
+    return group, False
