@@ -35,7 +35,7 @@ class Grid:
 class Layout:
     """Which grid column is the group, the label, and each value column."""
 
-    header_rows: int
+    body_start: int  # index of the first row after the header
     header: str
     label: int
     group: int | None
@@ -67,16 +67,28 @@ def _fill_right(row: list[str]) -> list[str]:
 
 
 def layout(spec: TableSpec, cells: list[list[str]]) -> Layout | None:
-    """The column roles of a grid whose header names the spec's columns, else None."""
-    n_header = 0
-    while n_header < min(_MAX_HEADER_ROWS, len(cells) - 1) and _header_row(cells[n_header]):
-        n_header += 1
-    if n_header == 0:
+    """The column roles of a grid whose header names the spec's columns, else None.
+
+    The header is the block of rows just above the first row of values (text a strategy took
+    in above the table is left out); the smallest block that names the columns wins.
+    """
+    first = next((i for i, r in enumerate(cells) if not _header_row(r) and any(map(is_value, r))), None)
+    if not first:
         return None
-    rows = [_fill_right(r) for r in cells[: n_header - 1]] + [cells[n_header - 1]]
-    width = max(len(r) for r in cells)
+    for size in range(1, min(_MAX_HEADER_ROWS, first) + 1):
+        found = _layout_of(spec, cells[first - size:first], first)
+        if found:
+            return found
+    return None
+
+
+def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int) -> Layout | None:
+    if not all(_header_row(r) for r in head):
+        return None
+    rows = [_fill_right(r) for r in head[:-1]] + [head[-1]]
+    width = max(len(r) for r in head)
     col_text = [fold_ws(" ".join(r[j] for r in rows if j < len(r))) for j in range(width)]
-    header = fold_ws(" ".join(c for r in cells[:n_header] for c in r if c))
+    header = fold_ws(" ".join(c for r in head for c in r if c))
     if not all(regex.search(p, key(header)) for p in spec.header):
         return None
     values: list[tuple[int, Column]] = []
@@ -85,17 +97,15 @@ def layout(spec: TableSpec, cells: list[list[str]]) -> Layout | None:
         if len(found) != 1:
             continue
         col = found[0]
-        span = _span(spec, text)
-        values.append((j, Column(col.field, col.kind, col.keep, col.required, col.year, span)))
+        values.append((j, Column(col.field, col.kind, col.keep, col.required, col.year, _span(spec, text))))
     if not values or not spec.complete([c for _, c in values]):
         return None
-    first = values[0][0]
-    text_cols = [j for j in range(first) if j not in {v[0] for v in values}]
+    text_cols = [j for j in range(values[0][0]) if j not in {v[0] for v in values}]
     if not text_cols:
         return None
     label = text_cols[-1]
     group = text_cols[-2] if spec.group and len(text_cols) > 1 else None
-    return Layout(n_header, header, label, group, values)
+    return Layout(body_start, header, label, group, values)
 
 
 def _span(spec: TableSpec, text: str) -> str | None:
@@ -121,7 +131,7 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
                 continue
             lay = found
             table = RawTable(spec.dataset, spec.name, method, [c for _, c in lay.values], [], lay.header)
-            body = cells[lay.header_rows:]
+            body = cells[lay.body_start:]
         else:
             assert lay is not None
             if last_page is None or grid.page != last_page + 1:
@@ -129,7 +139,7 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
             if found is not None:
                 if [c for _, c in found.values] != table.columns:
                     break
-                lay, body = found, cells[found.header_rows:]
+                lay, body = found, cells[found.body_start:]
             elif max(len(r) for r in cells) == max(lay.label, *(j for j, _ in lay.values)) + 1:
                 body = [r for r in cells if not header_like(" ".join(r), spec)]
             else:
