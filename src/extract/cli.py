@@ -22,6 +22,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="reports processed in parallel (default: number of CPUs)")
     ins = sub.add_parser("inspect", help="print a report's id, sections and tables")
     ins.add_argument("file", type=Path)
+    dbg = sub.add_parser("debug", help="PNG of a PDF page with the table cells found on it")
+    dbg.add_argument("file", type=Path)
+    dbg.add_argument("--page", type=int, required=True, help="1-based page number")
+    dbg.add_argument("--interim", type=Path, default=Path("interim"))
     return p
 
 
@@ -37,7 +41,30 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.command == "run":
         return _run(args)
+    if args.command == "debug":
+        return _debug(args)
     return _inspect(args.file)
+
+
+def _debug(args: argparse.Namespace) -> int:
+    from extract.debug import page_png
+    from extract.ingest import BadInput, ingest
+
+    try:
+        doc = ingest(args.file)
+    except BadInput as err:
+        print(f"{args.file}: {err}", file=sys.stderr)
+        return 1
+    if doc.kind != "pdf":
+        print(f"{args.file}: not a PDF; debug draws PDF pages", file=sys.stderr)
+        return 2
+    try:
+        out = page_png(args.file, args.page, args.interim / doc.report_id / "debug")
+    except ValueError as err:
+        print(f"{args.file}: {err}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -72,15 +99,17 @@ def _inspect(path: Path) -> int:
           f"{'pages' if doc.pages else 'lines'}, sha256 {doc.sha256[:12]})")
     secs = sections.detect(doc.lines)
     for s in secs:
-        where = f"p.{s.start_page}" if s.start_page else f"l.{s.start_line}"
+        last = doc.lines[max(s.end - 1, s.start)]
+        where = (f"p.{s.start_page}-{last.page}" if s.start_page else f"l.{s.start_line}-{last.line}")
         print(f"  {'  ' * (s.nivel - 1)}{s.numero or '-'} {s.titulo} [{where}]")
     sink = Sink(doc.report_id)
     for f in find_tables(doc, secs, sink):
         if f.table:
             t = f.table
             where = f"pages {t.pages}" if t.pages else f"line {t.rows[0].line}"
+            tried = ", ".join(f"{c['method']}={c['score']}" for c in t.tried)
             print(f"  table {f.dataset}: {t.method}, {where}, {len(t.rows)} rows x "
-                  f"{len(t.columns)} value columns, spec {t.spec}, score {t.score:.2f}")
+                  f"{len(t.columns)} value columns, spec {t.spec}, fit {t.score:.2f} (tried {tried})")
         else:
             state = "stated none" if f.stated_none else ("NOT FOUND" if f.expected else "no section")
             print(f"  table {f.dataset}: {state}")

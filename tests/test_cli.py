@@ -1,0 +1,25 @@
+"""The maintainer commands: inspect and debug."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import RAW
+from extract.cli import main
+
+
+def test_inspect_lists_sections_and_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(RAW / "iess-nacional-2024.pdf")]) == 0
+    out = capsys.readouterr().out
+    assert "iess-nacional-2024 (pdf, 17 pages" in out
+    assert "1.1 Afiliados activos [p.3-4]" in out
+    assert "table afiliados: camelot-lattice, pages [3, 4], 14 rows x 4 value columns" in out
+
+
+def test_debug_writes_a_png_of_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["debug", str(RAW / "iess-loja-2024.pdf"), "--page", "9", "--interim", str(tmp_path)]) == 0
+    png = tmp_path / "iess-loja-2024" / "debug" / "page-9.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["debug", str(RAW / "iess-loja-2024.pdf"), "--page", "99", "--interim", str(tmp_path)]) == 2
