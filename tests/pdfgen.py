@@ -14,7 +14,7 @@ RULED = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
 
 def report_pdf(path: Path, heading: str, rows: list[list[str]], *, ruled: bool = True,
                header_rows: int = 1, spans: list[tuple] = (), provincia: str = "Azuay",
-               year: int = 2023, filler: int = 0) -> Path:
+               year: int = 2023, filler: int = 0, col_widths: list[float] | None = None) -> Path:
     """A provincial report: title, a short narrative, `heading`, then one table."""
     styles = getSampleStyleSheet()
     story = [
@@ -28,7 +28,8 @@ def report_pdf(path: Path, heading: str, rows: list[list[str]], *, ruled: bool =
     story += [Paragraph("Texto de relleno para empujar la tabla hacia abajo.", styles["Normal"])] * filler
     story += [Paragraph(heading, styles["Heading1"]), Spacer(1, 6)]
     style = list(RULED if ruled else []) + [("SPAN", *s) for s in spans]
-    story.append(Table(rows, repeatRows=header_rows, style=TableStyle(style)))
+    cells = [[Paragraph(c, styles["Normal"]) if col_widths and len(c) > 20 else c for c in r] for r in rows]
+    story.append(Table(cells, colWidths=col_widths, repeatRows=header_rows, style=TableStyle(style)))
     story.append(Paragraph("Fuente: Dirección Provincial", styles["Normal"]))
     SimpleDocTemplate(str(path), pagesize=A4).build(story)
     return path

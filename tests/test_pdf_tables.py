@@ -105,3 +105,15 @@ def test_camelot_reads_only_table_section_pages(monkeypatch: pytest.MonkeyPatch,
     assert pages <= {2, 3, 4, 5, 6, 7, 8, 15, 16, 17}
     assert len(calls) == len(set(calls))  # each page read once per flavor
     assert all(f == "lattice" for _, f in calls)  # ruled tables fit: stream never needed
+
+
+def test_borderless_table_with_wrapped_labels(tmp_path: Path) -> None:
+    rows = [["Tipo de contratación", "Número Total", "Valor Total"],
+            ["Menor Cuantía de Bienes, Servicios y Obras de la Coordinación Provincial", "82", "3.116.329,25"],
+            ["Subasta Inversa Electrónica", "2", "89.271,00"]]
+    pdf = report_pdf(tmp_path / "f.pdf", "6. Procesos de contratación pública", rows, ruled=False,
+                     col_widths=[150, 80, 90])
+    data = _extract(pdf, tmp_path)
+    assert [(r["tipo_contratacion"], r["procesos"]) for r in data["contratacion"]] == [
+        ("Menor Cuantía de Bienes, Servicios y Obras de la Coordinación Provincial", 82),
+        ("Subasta Inversa Electrónica", 2)]

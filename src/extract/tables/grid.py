@@ -15,7 +15,7 @@ from extract.numbers import is_number
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import Column, TableSpec
 from extract.tables.text import TOTAL, header_like
-from extract.textutil import fold_ws, key
+from extract.textutil import fold_ws, key, starts_lower
 
 _YEAR_CELL = regex.compile(r"^(?:[a-z]{3}[-/ ]?)?(?:19|20)\d\d$", regex.IGNORECASE)
 _DASH = regex.compile(r"^[-−–]$")
@@ -75,11 +75,18 @@ def layout(spec: TableSpec, cells: list[list[str]]) -> Layout | None:
     first = next((i for i, r in enumerate(cells) if not _header_row(r) and any(map(is_value, r))), None)
     if not first:
         return None
-    for size in range(1, min(_MAX_HEADER_ROWS, first) + 1):
-        found = _layout_of(spec, cells[first - size:first], first)
+    end = first
+    while end > 0 and _label_only(cells[end - 1]):
+        end -= 1  # wrapped label lines of the first row, not header
+    for size in range(1, min(_MAX_HEADER_ROWS, end) + 1):
+        found = _layout_of(spec, cells[end - size:end], end)
         if found:
             return found
     return None
+
+
+def _label_only(row: list[str]) -> bool:
+    return bool(row) and bool(row[0]) and not any(row[1:])
 
 
 def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int) -> Layout | None:
@@ -162,25 +169,31 @@ def _cell(row: list[str], j: int | None) -> str:
 def _read_body(spec: TableSpec, lay: Layout, body: list[list[str]], grid: Grid, table: RawTable,
                group: str | None) -> tuple[str | None, bool]:
     """Append the body rows to `table`; returns the group label to carry and whether a grand
-    total ended the table."""
+    total ended the table. A row with a label and no values is a wrapped label line (as
+    whitespace strategies split them): lowercase, it ends the label above; else it starts the
+    label below."""
+    pending: list[str] = []
     for row in body:
         label, grp = _cell(row, lay.label), _cell(row, lay.group)
         values = [_cell(row, j) for j, _ in lay.values]
-        name = label or grp
         if not any(values):
             if grp and not label:
-                group = grp
-            elif name:
-                table.skipped.append(name)
+                group, pending = grp, []
+            elif label and starts_lower(label) and not pending and table.rows and not table.rows[-1].total:
+                table.rows[-1].label = f"{table.rows[-1].label} {label}"
+            elif label:
+                pending.append(label)
             continue
+        name = " ".join([*pending, label]).strip() or grp
+        pending = []
         if not name:
             table.skipped.append(" ".join(v for v in values if v))
             continue
         total = bool(TOTAL.match(key(name)))
         if grp and not total:
             group = grp
-        table.rows.append(RawRow(name if total else label, values, None if total else group,
-                                 total=total, page=grid.page))
+        table.rows.append(RawRow(name, values, None if total else group, total=total, page=grid.page))
         if total and not key(name).startswith("sub"):
             return group, True
+    table.skipped.extend(pending)
     return group, False
