@@ -15,7 +15,7 @@ def test_inspect_lists_sections_and_tables(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert "iess-nacional-2024 (pdf, 17 pages" in out
     assert "1.1 Afiliados activos [p.3-4]" in out
-    assert "table afiliados: camelot-lattice, pages [3, 4], 14 rows x 4 value columns" in out
+    assert "table afiliados: regex-text, pages [3, 4], 14 rows x 4 value columns" in out
 
 
 def test_debug_writes_a_png_of_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

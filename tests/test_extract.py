@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.dataset as pads
 import pytest
-from conftest import read
+from conftest import RAW, read
 
 NAT, LOJA = "iess-nacional-2024", "iess-loja-2024"
 D = Decimal
@@ -151,7 +151,7 @@ def test_pdf_equals_text(pdf_run: Path, text_run: Path, dataset: str) -> None:
 def test_provenance(pdf_run: Path, text_run: Path) -> None:
     pdf = read(pdf_run, "presupuesto")
     assert pdf.source_page.notna().all() and pdf.source_line.isna().all()
-    assert set(pdf.extraction_method) == {"camelot-lattice"}  # the sample tables are ruled
+    assert set(pdf.extraction_method) == {"regex-text"}  # the cheapest strategy fits: no camelot
     assert set(read(pdf_run, "pensiones_montos").source_page) == {7}
     assert set(read(pdf_run, "recomendaciones").query("report_id == @LOJA").source_page) == {10, 11}
     txt = read(text_run, "afiliados").query("report_id == @NAT")
@@ -208,3 +208,31 @@ def test_malformed_numbers_become_anomalies(text_run: Path) -> None:
     an = read(text_run, "anomalias").query("report_id == @NAT")
     assert {"8.818.67.9583", "USD 9713.404.565"} <= set(an.raw_text)
     assert an.query("raw_text == '8.818.67.9583'").location.iloc[0].startswith("line ")
+
+
+@pytest.mark.parametrize("name", ["iess-nacional-2024.pdf", "iess-loja-2024.pdf"])
+def test_camelot_lattice_reads_the_same_tables_as_the_text_layer(name: str) -> None:
+    from extract.ingest import ingest
+    from extract.model import Sink
+    from extract.sections import detect
+    from extract.tables.find import find_tables, strategies_for
+
+    doc = ingest(RAW / name)
+    secs = detect(doc.lines)
+
+    def tables(order: dict) -> dict:
+        found = find_tables(doc, secs, Sink(doc.report_id), strategies_for(doc, order))
+        return {f.dataset: f.table for f in found if f.table}
+
+    text = tables({"rows": ["regex-text"], "records": ["regex-text"]})
+    lattice = tables({"rows": ["camelot-lattice"], "records": ["regex-text"]})
+    assert set(lattice) == set(text)
+    for dataset, t in text.items():
+        if t.spec.endswith("detalle"):
+            continue
+        assert lattice[dataset].method == "camelot-lattice"
+
+        def cells(table) -> list[tuple]:  # a grid keeps an empty cell the text layer has not
+            return [(r.group, r.label, [v for v in r.values if v], r.page) for r in table.rows]
+
+        assert cells(lattice[dataset]) == cells(t), dataset

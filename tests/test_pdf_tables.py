@@ -10,8 +10,13 @@ import pytest
 from conftest import RAW
 from pdfgen import report_pdf
 
+from extract.ingest import ingest
+from extract.model import Sink
 from extract.pipeline import extract_report
+from extract.sections import detect
 from extract.tables import pdf as pdf_strategies
+from extract.tables.find import find_tables, section_ranges, strategies_for
+from extract.tables.spec import load_specs
 
 D = Decimal
 
@@ -23,7 +28,7 @@ def _extract(path: Path, tmp: Path) -> dict:
     return res.datasets
 
 
-def test_borderless_budget_with_synonyms_uses_stream(tmp_path: Path) -> None:
+def test_borderless_budget_with_synonyms(tmp_path: Path) -> None:
     rows = [["Unidad", "Vigente", "Devengado", "% Ejecución"],
             ["Coordinación de Salud", "1.200.000,50", "900.000,25", "75%"],
             ["Fondo Campesino", "300.000,00", "150.000,00", "50%"],
@@ -34,8 +39,17 @@ def test_borderless_budget_with_synonyms_uses_stream(tmp_path: Path) -> None:
            for r in data["presupuesto"]]
     assert got == [("Coordinación de Salud", D("1200000.50"), D("900000.25"), D("75.00")),
                    ("Fondo Campesino", D("300000.00"), D("150000.00"), D("50.00"))]
-    assert {r["extraction_method"] for r in data["presupuesto"]} == {"camelot-stream"}
     assert [t["valor"] for t in data["totales"]][:2] == [D("1500000.50"), D("1050000.25")]
+    # the stream strategy alone reads it the same way (lattice finds no ruled table)
+    doc = ingest(pdf)
+    region = [ln for ln in doc.lines if ln.page == 1]
+    spec = next(s for s in load_specs() if s.dataset == "presupuesto")
+    assert pdf_strategies.CamelotLattice(pdf).find(spec, region, Sink("x")) is None
+    stream = pdf_strategies.CamelotStream(pdf).find(spec, region, Sink("x"))
+    assert stream.method == "camelot-stream"
+    assert [(r.label, r.values) for r in stream.rows if not r.total] == [
+        ("Coordinación de Salud", ["1.200.000,50", "900.000,25", "75%"]),
+        ("Fondo Campesino", ["300.000,00", "150.000,00", "50%"])]
 
 
 def test_table_split_across_pages_comes_out_whole(tmp_path: Path) -> None:
@@ -89,7 +103,7 @@ def test_missing_table_is_an_anomaly_and_report_is_partial(tmp_path: Path) -> No
     assert problems and "camelot-lattice" in problems[0]["problem"] and problems[0]["location"] == "page 1"
 
 
-def test_camelot_reads_only_table_section_pages(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_camelot_reads_only_table_section_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[int, str]] = []
     real = pdf_strategies.camelot_read
 
@@ -98,13 +112,26 @@ def test_camelot_reads_only_table_section_pages(monkeypatch: pytest.MonkeyPatch,
         return real(path, page, flavor)
 
     monkeypatch.setattr(pdf_strategies, "camelot_read", counting)
-    res = extract_report(RAW / "iess-nacional-2024.pdf", tmp_path, tmp_path / "interim")
-    assert not res.failed
+    doc = ingest(RAW / "iess-nacional-2024.pdf")
+    secs = detect(doc.lines)
+    order = {"rows": ["camelot-lattice", "camelot-stream", "regex-text"], "records": ["regex-text"]}
+    found = find_tables(doc, secs, Sink(doc.report_id), strategies_for(doc, order))
+    assert all(f.table and f.table.method == "camelot-lattice" for f in found if f.table)
+    table_pages = {p for s in secs for spec in load_specs() if section_ranges(spec, [s])
+                   for p in range(s.start_page, doc.lines[s.end - 1].page + 1)}
     pages = {p for p, _ in calls}
-    # pages of the sections that hold the specs' tables (1.1, 1.3, 2.2, 6-9), nothing else
-    assert pages <= {2, 3, 4, 5, 6, 7, 8, 15, 16, 17}
+    assert pages and pages <= table_pages and len(pages) < doc.pages / 2
     assert len(calls) == len(set(calls))  # each page read once per flavor
-    assert all(f == "lattice" for _, f in calls)  # ruled tables fit: stream never needed
+    assert {f for _, f in calls} == {"lattice"}  # ruled tables fit: stream never needed
+
+
+def test_default_order_runs_no_camelot_when_the_text_layer_fits(monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(pdf_strategies, "camelot_read", lambda *a: calls.append(1) or [])
+    res = extract_report(RAW / "iess-loja-2024.pdf", tmp_path, tmp_path / "interim")
+    assert not res.failed and calls == []
+    assert {r["extraction_method"] for r in res.datasets["presupuesto"]} == {"regex-text"}
 
 
 def test_borderless_table_with_wrapped_labels(tmp_path: Path) -> None:

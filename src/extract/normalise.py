@@ -61,6 +61,12 @@ def _read_cells(spec: TableSpec, columns: list[Column], row: RawRow,
                 sink: Sink) -> list[tuple[Column, int | Decimal | None]]:
     out: list[tuple[Column, int | Decimal | None]] = []
     for col, raw in zip(columns, row.values, strict=False):
+        if not raw.strip():
+            if col.required and not row.total:
+                sink.add("normalise", f"empty {col.field} cell", dataset=spec.dataset,
+                         location=f"page {row.page}" if row.page else f"line {row.line}", raw_text=row.label)
+            out.append((col, None))
+            continue
         try:
             out.append((col, value(raw, col.kind)))
         except NumberError as err:

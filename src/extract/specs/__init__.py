@@ -14,7 +14,8 @@ def load(name: str) -> dict[str, Any]:
     return tomllib.loads(resources.files(__name__).joinpath(f"{name}.toml").read_text("utf-8"))
 
 
-def table_specs() -> list[dict[str, Any]]:
-    """Every table spec (files named `table-*.toml`), in name order."""
-    names = sorted(p.name for p in resources.files(__name__).iterdir() if p.name.startswith("table-"))
-    return [load(n.removesuffix(".toml")) for n in names]
+def table_specs() -> dict[str, dict[str, Any]]:
+    """Every table spec (files named `table-*.toml`) by file stem without `table-`."""
+    names = sorted(p.name.removesuffix(".toml") for p in resources.files(__name__).iterdir()
+                   if p.name.startswith("table-") and p.name.endswith(".toml"))
+    return {n.removeprefix("table-"): load(n) for n in names}

@@ -34,6 +34,7 @@ class RawTable:
     header: str
     pages: list[int] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # stray lines inside the table (chart labels)
+    dropped: int = 0  # labelled rows left out for missing values
     score: float = 1.0  # the strategy's confidence (camelot's accuracy), then the fit score
     tried: list[dict] = field(default_factory=list)  # every candidate: method and fit score
 

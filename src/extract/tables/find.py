@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import regex
 
+from extract import specs
 from extract.model import Document, Line, Sink
 from extract.sections import Section
 from extract.tables.base import RawTable, Strategy
-from extract.tables.fit import ACCEPT, score
+from extract.tables.fit import score
 from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
 from extract.tables.spec import TableSpec, load_specs
 from extract.tables.text import TextRecords, TextRows
@@ -21,13 +22,18 @@ log = logging.getLogger("extract.tables")
 Strategies = dict[str, list[Strategy]]
 
 
-def strategies_for(doc: Document) -> Strategies:
-    """The strategies to try per spec layout, cheapest-that-fits first for PDFs."""
+_TEXT = {"rows": TextRows, "records": TextRecords}
+_PDF = {"camelot-lattice": CamelotLattice, "camelot-stream": CamelotStream, "pdfplumber": Plumber}
+
+
+def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> Strategies:
+    """The strategies to try per spec layout, in the order of `specs/strategies.toml`."""
     if doc.kind != "pdf":
-        return {"rows": [TextRows()], "records": [TextRecords()]}
+        return {layout: [cls()] for layout, cls in _TEXT.items()}
+    order = order or specs.load("strategies")["order"]
     return {
-        "rows": [CamelotLattice(doc.path), CamelotStream(doc.path), Plumber(doc.path), TextRows()],
-        "records": [TextRecords()],
+        layout: [_TEXT[layout]() if name == "regex-text" else _PDF[name](doc.path) for name in names]
+        for layout, names in order.items()
     }
 
 
@@ -67,22 +73,21 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str,
                   variants: list[TableSpec], sink: Sink, strategies: Strategies) -> Found:
     matched = {s.start: s for spec in variants for s in section_ranges(spec, sections)}
     regions = [doc.lines[s.start:s.end] for s in sorted(matched.values(), key=lambda s: s.start)]
-    for region in regions:
-        for spec in variants:
-            table = _read(spec, region, sink, strategies)
-            if table:
-                return Found(dataset, table, True)
-    if regions and any(_states_none(spec, region) for spec in variants for region in regions):
+    text_only: Strategies = {"rows": [TextRows()], "records": [TextRecords()]}
+    stated_none = any(_states_none(spec, region) for spec in variants for region in regions)
+    for region in regions:  # where the report says there is nothing, no costly strategies
+        table = _read(variants, region, sink, text_only if stated_none else strategies)
+        if table:
+            return Found(dataset, table, True)
+    if stated_none:
         log.info("%s: %s: the report states there is nothing to report", doc.report_id, dataset)
         return Found(dataset, None, True, stated_none=True)
     # No matching heading (or nothing under it): look through the whole report's text only,
     # never the costly strategies on every page.
-    text_only = {"rows": [TextRows()], "records": [TextRecords()]}
-    for spec in variants:
-        table = _read(spec, doc.lines, sink, text_only)
-        if table:
-            log.info("%s: %s: table found outside its expected section", doc.report_id, dataset)
-            return Found(dataset, table, True)
+    table = _read(variants, doc.lines, sink, text_only)
+    if table:
+        log.info("%s: %s: table found outside its expected section", doc.report_id, dataset)
+        return Found(dataset, table, True)
     if regions:
         first = regions[0][0]
         tried = ", ".join(sorted({m for v in variants for m in _methods(v, strategies)}))
@@ -97,21 +102,30 @@ def _methods(spec: TableSpec, strategies: Strategies) -> list[str]:
     return [s.method for s in strategies[spec.layout]]
 
 
-def _read(spec: TableSpec, lines: list[Line], sink: Sink, strategies: Strategies) -> RawTable | None:
-    """The first candidate that fits the spec well enough, else the best one found."""
+def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
+          strategies: Strategies) -> RawTable | None:
+    """Cheapest strategies first, across the dataset's spec variants: the first candidate that
+    fits well enough wins, else the best one found."""
+    accept = specs.load("strategies")["accept"]
     best: tuple[float, RawTable, Sink] | None = None
     tried: list[dict] = []
-    for strategy in strategies[spec.layout]:
-        trial = sink.trial()
-        table = strategy.find(spec, lines, trial)
-        if table is None:
-            tried.append({"method": strategy.method, "score": None})
-            continue
-        fit = score(table)
-        tried.append({"method": strategy.method, "score": round(fit, 4), "rows": len(table.rows)})
-        if best is None or fit > best[0]:
-            best = (fit, table, trial)
-        if fit >= ACCEPT:
+    for rank in range(max(len(strategies[v.layout]) for v in variants)):
+        for spec in variants:
+            if rank >= len(strategies[spec.layout]):
+                continue
+            strategy = strategies[spec.layout][rank]
+            trial = sink.trial()
+            table = strategy.find(spec, lines, trial)
+            if table is None:
+                tried.append({"method": strategy.method, "spec": spec.name, "score": None})
+                continue
+            fit = score(table, spec)
+            tried.append({"method": strategy.method, "spec": spec.name, "score": round(fit, 4)})
+            if best is None or fit > best[0]:
+                best = (fit, table, trial)
+            if fit >= accept:
+                break
+        if best is not None and best[0] >= accept:
             break
     if best is None or best[0] <= 0:
         return None

@@ -1,5 +1,6 @@
 """How well a candidate table fits its spec: values that read as numbers, totals that add up,
-and the strategy's own confidence. Used to choose among strategies."""
+rows not dropped, a group column where the spec has one, and the strategy's own confidence.
+Used to choose among strategies."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from decimal import Decimal
 from extract.numbers import NumberError, parse_decimal
 from extract.tables.base import RawTable
 from extract.tables.grid import is_value
+from extract.tables.spec import TableSpec
 
-ACCEPT = 0.9
 _TOLERANCE = Decimal(1)
 
 
@@ -22,14 +23,16 @@ def _num(cell: str) -> Decimal | None:
         return None
 
 
-def score(table: RawTable) -> float:
-    """0..1: share of value cells that parse x totals that reconcile x strategy confidence."""
+def score(table: RawTable, spec: TableSpec) -> float:
+    """0..1: values that parse x totals that reconcile x rows kept x groups x confidence."""
     details = [r for r in table.rows if not r.total]
     cells = [c for r in details for c in r.values]
     if not details or not cells:
         return 0.0
     parsed = sum(is_value(c) for c in cells) / len(cells)
-    return parsed * (0.75 + 0.25 * _reconciled(table, details)) * table.score
+    kept = len(table.rows) / (len(table.rows) + table.dropped)
+    grouped = 0.5 if spec.group and not any(r.group for r in details) else 1.0
+    return parsed * (0.75 + 0.25 * _reconciled(table, details)) * kept * grouped * table.score
 
 
 def _reconciled(table: RawTable, details: list) -> float:

@@ -162,5 +162,5 @@ DEFAULT_END = (r"(^|\|\s*)fuente\s*:", r"^cifras (acumuladas|en usd)", r"^elabor
 
 def load_specs() -> list[TableSpec]:
     """Every table spec shipped with the package, in file-name order."""
-    loaded = [TableSpec.from_dict(d.get("name", d["dataset"]), d) for d in specs.table_specs()]
+    loaded = [TableSpec.from_dict(name, d) for name, d in specs.table_specs().items()]
     return sorted(loaded, key=lambda s: (s.dataset, s.order))

@@ -162,6 +162,7 @@ class TextRows(Strategy):
                 if not (idx in last_page_line and regex.fullmatch(r"\d{1,3}", text)):
                     table.skipped.append(text)
                     if label:
+                        table.dropped += 1
                         sink.add("tables", f"row with {len(values)} of {n} values skipped",
                                  dataset=spec.dataset, location=line.location, raw_text=text)
                 pending = []
