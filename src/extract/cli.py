@@ -20,6 +20,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--only", metavar="REPORT_ID", help="process and write only this report")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                      help="reports processed in parallel (default: number of CPUs)")
+    run.add_argument("--force", action="store_true", help="redo every stage, ignoring interim/.cache")
+    run.add_argument("--engine", choices=("process", "dask"), default="process",
+                     help="process pool (default) or Dask distributed (needs the dask extra)")
+    run.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a local cluster)")
+    run.add_argument("--bench-distinct", action="store_true", help=argparse.SUPPRESS)
     ins = sub.add_parser("inspect", help="print a report's id, sections and tables")
     ins.add_argument("file", type=Path)
     dbg = sub.add_parser("debug", help="PNG of a PDF page with the table cells found on it")
@@ -80,7 +85,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("extract: --workers must be at least 1", file=sys.stderr)
         return 2
-    opts = RunOptions(args.raw, args.interim, args.processed, args.only, args.workers)
+    opts = RunOptions(args.raw, args.interim, args.processed, args.only, args.workers,
+                      force=args.force, engine=args.engine, scheduler=args.scheduler,
+                      distinct_copies=args.bench_distinct)
     return run(opts)
 
 

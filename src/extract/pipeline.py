@@ -5,24 +5,29 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extract import indicators, sections, write
+from extract import cache, engines, indicators, sections, write
 from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, ingest
 from extract.model import Document, Sink
 from extract.normalise import normalise
 from extract.tables.find import find_tables
 from extract.tables.spec import load_specs
+from extract.textutil import slug
 
 log = logging.getLogger("extract.pipeline")
 
 Record = dict[str, Any]
+MANIFEST = ".manifest.json"  # report_id -> cache key of what processed/ holds
 
 
 @dataclass
@@ -36,6 +41,9 @@ class ReportResult:
     report: Record = field(default_factory=dict)
     datasets: dict[str, list[Record]] = field(default_factory=dict)
     error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    cache_key: str | None = None
+    cached: bool = False
 
     @property
     def failed(self) -> bool:
@@ -60,24 +68,64 @@ def _json_default(obj: Any) -> Any:
 
 
 def extract_report(path: Path, root: Path, interim: Path) -> ReportResult:
-    """The per-report work as one pure function of its input file (interim files aside)."""
+    """The per-report work as one function of its input file: datasets and anomalies out,
+    stage outputs and the cache entry written under `interim/`. Never raises."""
     source = _relative(path, root)
     try:
-        doc = ingest(path, root)
+        key = cache.input_key(path, source)
+    except OSError as err:
+        log.error("%s: cannot be read (%s)", source, err.strerror)
+        return ReportResult(source, error=f"cannot be read ({err.strerror})")
+    clock = _Clock()
+    try:
+        with clock("ingest"):
+            doc = ingest(path, root)
     except BadInput as err:
         log.error("%s: %s", source, err)
-        return ReportResult(source, error=str(err))
+        res = ReportResult(source, error=str(err))
     except Exception as err:  # a bug or an unforeseen file: name the file, keep the batch going
         log.exception("%s: unexpected failure while reading", source)
-        return ReportResult(source, error=f"unexpected failure while reading: {err}")
+        res = ReportResult(source, error=f"unexpected failure while reading: {err}")
+    else:
+        try:
+            res = _extract(doc, interim / doc.report_id, clock)
+        except Exception as err:
+            log.exception("%s: unexpected failure while extracting", source)
+            res = ReportResult(source, doc.kind, doc.sha256, doc.report_id,
+                               error=f"unexpected failure: {err}")
+    res.timings, res.cache_key = clock.seconds, key
+    cache.save(interim, key, res)
+    return res
+
+
+def cached_result(path: Path, root: Path, interim: Path) -> ReportResult | None:
+    """The stored result of an unchanged input (same bytes, path and pipeline), if any."""
     try:
-        return _extract(doc, interim / doc.report_id)
-    except Exception as err:
-        log.exception("%s: unexpected failure while extracting", source)
-        return ReportResult(source, doc.kind, doc.sha256, doc.report_id, error=f"unexpected failure: {err}")
+        key = cache.input_key(path, _relative(path, root))
+    except OSError:
+        return None
+    res = cache.load(interim, key)
+    if res is not None:
+        res.cached = True
+    return res
 
 
-def _extract(doc: Document, out: Path) -> ReportResult:
+class _Clock:
+    """Seconds spent per stage: `with clock("tables"): ...`."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def _extract(doc: Document, out: Path, clock: _Clock) -> ReportResult:
     rid = doc.report_id
     log.info("%s: ingest: %s report %s, %d lines%s", doc.source_file, doc.kind, rid,
              len(doc.lines), f", {doc.pages} pages" if doc.pages else "")
@@ -86,11 +134,13 @@ def _extract(doc: Document, out: Path) -> ReportResult:
         "identity": doc.identity.__dict__, "lines": [[ln.page, ln.line, ln.text] for ln in doc.lines],
     })
     sink = Sink(rid)
-    secs = sections.detect(doc.lines)
+    with clock("sections"):
+        secs = sections.detect(doc.lines)
     log.info("%s: sections: %d headings", rid, len(secs))
     _dump(out / "02-sections.json", [s.__dict__ for s in secs])
 
-    found = find_tables(doc, secs, sink)
+    with clock("tables"):
+        found = find_tables(doc, secs, sink)
     tables = [f.table for f in found if f.table]
     log.info("%s: tables: %s", rid, ", ".join(
         f"{f.dataset}={len(f.table.rows)} rows" if f.table else f"{f.dataset}=none" for f in found))
@@ -99,11 +149,13 @@ def _extract(doc: Document, out: Path) -> ReportResult:
     specs = {s.name: s for s in load_specs()}
     data: dict[str, list[Record]] = {d: [] for d in TABLE_DATASETS}
     data["totales"] = []
-    for table in tables:
-        details, totals = normalise(doc, specs[table.spec], table, sink)
-        data[table.dataset] = details
-        data["totales"].extend(totals)
-    data["indicadores"] = indicators.extract(doc, sink)
+    with clock("normalise"):
+        for table in tables:
+            details, totals = normalise(doc, specs[table.spec], table, sink)
+            data[table.dataset] = details
+            data["totales"].extend(totals)
+    with clock("indicators"):
+        data["indicadores"] = indicators.extract(doc, sink)
     log.info("%s: normalise: %s", rid, ", ".join(f"{k}={len(v)}" for k, v in data.items()))
     _dump(out / "04-normalised.json", data)
 
@@ -181,18 +233,73 @@ class RunOptions:
     only: str | None = None
     workers: int = 1
     root: Path = field(default_factory=Path.cwd)
+    force: bool = False
+    engine: str = "process"  # process | dask
+    scheduler: str | None = None
+    distinct_copies: bool = False  # benchmarks only: every input file is its own report
+
+
+def _map(inputs: list[Path], opts: RunOptions) -> list[ReportResult]:
+    """Results for every input: cached ones read here, the rest computed by the engine."""
+    results: dict[Path, ReportResult] = {}
+    todo = []
+    for path in inputs:
+        hit = None if opts.force else cached_result(path, opts.root, opts.interim)
+        if hit is None:
+            todo.append(path)
+        else:
+            results[path] = hit
+    if todo:
+        work = partial(extract_report, root=opts.root, interim=opts.interim)
+        on_error = partial(_failed_path, opts=opts)
+        if opts.engine == "dask":
+            computed = engines.dask(work, todo, on_error, opts.workers, opts.scheduler)
+        elif opts.workers > 1 and len(todo) > 1:
+            computed = engines.process_pool(work, todo, on_error, opts.workers)
+        else:
+            computed = engines.serial(work, todo, on_error)
+        results.update(zip(todo, computed, strict=True))
+    log.info("%d input(s): %d unchanged, %d extracted", len(inputs), len(inputs) - len(todo), len(todo))
+    return [results[p] for p in inputs]
+
+
+def _failed_path(path: Path, err: BaseException, opts: RunOptions) -> ReportResult:
+    return ReportResult(_relative(path, opts.root), error=f"worker failed: {err}")
+
+
+def _as_copy(res: ReportResult) -> ReportResult:
+    """Benchmarks: a renamed copy as a report of its own (`<report_id>--<file stem>`)."""
+    if res.report_id is None:
+        return res
+    new = f"{res.report_id}--{slug(Path(res.source_file).stem)}"
+    for rows in [*res.datasets.values(), [res.report]]:
+        for row in rows:
+            row["report_id"] = new
+    res.report_id = new
+    return res
+
+
+def _manifest_path(processed: Path) -> Path:
+    return processed / MANIFEST
+
+
+def _read_manifest(processed: Path) -> dict[str, str]:
+    try:
+        return json.loads(_manifest_path(processed).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def run(opts: RunOptions) -> int:
     """Process every input of `opts.raw`; returns the exit code (0 ok, 1 any report failed)."""
+    started = time.perf_counter()
     write.recover(opts.processed)
     inputs = list_inputs(opts.raw)
     results = _map(inputs, opts)
-    results = deduplicate(results)
+    results = [_as_copy(r) for r in results] if opts.distinct_copies else deduplicate(results)
     if opts.only:
         results = [r for r in results if r.report_id == opts.only]
-    from extract import validate
-
+    manifest = _read_manifest(opts.processed)
     failures = 0
     seen: set[str] = set()
     for res in results:
@@ -202,32 +309,64 @@ def run(opts: RunOptions) -> int:
             seen.add(row["report_id"])
             write.commit_report(opts.processed, row["report_id"],
                                 {"reports": write.to_table("reports", [row])})
+            manifest.pop(row["report_id"], None)
             continue
         assert res.report_id is not None
         seen.add(res.report_id)
-        verdict = validate.validate_report(res)
-        if verdict.blocked:
-            failures += 1
-            log.error("%s: blocked by validation: %s", res.report_id, "; ".join(verdict.failed))
-            validate.quarantine(res, opts.interim / res.report_id / "quarantine", verdict)
+        if (res.cached and manifest.get(res.report_id) == res.cache_key
+                and write.partition_dir(opts.processed, "reports", res.report_id).exists()):
+            log.info("%s: unchanged since the last run (%s)", res.report_id, res.source_file)
             continue
-        tables = {name: write.to_table(name, rows) for name, rows in res.datasets.items()}
-        tables["reports"] = write.to_table("reports", [res.report])
-        tables["validaciones"] = verdict.table()
-        write.commit_report(opts.processed, res.report_id, tables)
-        log.info("%s: write: %s (%s)", res.report_id, res.report["status"], res.source_file)
+        if _publish(res, opts):
+            manifest[res.report_id] = res.cache_key or ""
+        else:
+            failures += 1
+            manifest.pop(res.report_id, None)
     if not opts.only:
         for stale in write.published_reports(opts.processed) - seen:
             log.info("%s: its input is gone from %s; removing its rows", stale, opts.raw)
             write.remove_report(opts.processed, stale)
+            manifest.pop(stale, None)
+    _write_json(_manifest_path(opts.processed), manifest)
+    _write_json(opts.interim / "run.json", _run_stats(results, time.perf_counter() - started))
     ok = len(results) - failures
-    log.info("done: %d report(s) written, %d failed", ok, failures)
+    log.info("done: %d report(s) ok, %d failed", ok, failures)
     return 1 if failures else 0
 
 
-def _map(inputs: list[Path], opts: RunOptions) -> list[ReportResult]:
-    if opts.workers <= 1 or len(inputs) <= 1:
-        return [extract_report(p, opts.root, opts.interim) for p in inputs]
-    with ProcessPoolExecutor(max_workers=opts.workers) as pool:
-        futures = [pool.submit(extract_report, p, opts.root, opts.interim) for p in inputs]
-        return [f.result() for f in futures]
+def _publish(res: ReportResult, opts: RunOptions) -> bool:
+    """Validate one report and write it, or quarantine it; True when written."""
+    from extract import validate
+
+    assert res.report_id is not None
+    start = time.perf_counter()
+    verdict = validate.validate_report(res)
+    res.timings["validate"] = time.perf_counter() - start
+    if verdict.blocked:
+        log.error("%s: blocked by validation: %s", res.report_id, "; ".join(verdict.failed))
+        validate.quarantine(res, opts.interim / res.report_id / "quarantine", verdict)
+        return False
+    start = time.perf_counter()
+    tables = {name: write.to_table(name, rows) for name, rows in res.datasets.items()}
+    tables["reports"] = write.to_table("reports", [res.report])
+    tables["validaciones"] = verdict.table()
+    write.commit_report(opts.processed, res.report_id, tables)
+    res.timings["write"] = time.perf_counter() - start
+    log.info("%s: write: %s (%s)", res.report_id, res.report["status"], res.source_file)
+    return True
+
+
+def _run_stats(results: list[ReportResult], seconds: float) -> dict[str, Any]:
+    return {
+        "seconds": seconds,
+        "reports": [{"report_id": r.report_id, "source_file": r.source_file, "cached": r.cached,
+                     "pages": (r.report or {}).get("pages"), "failed": r.failed,
+                     "timings": r.timings} for r in results],
+    }
+
+
+def _write_json(path: Path, obj: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(obj, indent=1, default=str), "utf-8")
+    tmp.replace(path)

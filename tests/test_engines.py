@@ -1,0 +1,95 @@
+"""Incremental re-runs, parallel engines, and a failing worker."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import RAW, read, run_on
+
+import extract.pipeline as pipeline
+from extract import cache
+
+TEXTS = [RAW / "iess-nacional-2024.txt", RAW / "iess-loja-2024.txt"]
+
+
+def _count(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Path]:
+    calls: list[Path] = []
+    real = getattr(pipeline, name)
+
+    def counting(path: Path, *args, **kwargs):
+        calls.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, name, counting)
+    return calls
+
+
+def test_unchanged_rerun_does_no_extraction_work(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    code, root = run_on(tmp_path, TEXTS)
+    assert code == 0
+    before = read(root, "afiliados")
+    ingests = _count(monkeypatch, "ingest")
+    publishes = _count(monkeypatch, "_publish")
+    code, _ = run_on(tmp_path, [])
+    assert code == 0 and ingests == [] and publishes == []
+    pd.testing.assert_frame_equal(read(root, "afiliados"), before)
+    # --force redoes everything; a changed input is redone alone
+    code, _ = run_on(tmp_path, [], force=True)
+    assert code == 0 and len(ingests) == 2
+    (root / "raw" / "iess-loja-2024.txt").write_text(
+        (root / "raw" / "iess-loja-2024.txt").read_text("utf-8") + "\n", "utf-8")
+    ingests.clear()
+    code, _ = run_on(tmp_path, [])
+    assert code == 0 and [p.name for p in ingests] == ["iess-loja-2024.txt"]
+
+
+def test_pipeline_version_changes_the_cache_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = cache.input_key(TEXTS[0], "raw/x.txt")
+    assert key != cache.input_key(TEXTS[0], "raw/y.txt")
+    monkeypatch.setattr(cache, "pipeline_version", lambda: "another-version")
+    assert key != cache.input_key(TEXTS[0], "raw/x.txt")
+
+
+def test_process_pool_gives_the_same_rows(tmp_path: Path, text_run: Path) -> None:
+    code, root = run_on(tmp_path, TEXTS, workers=2)
+    assert code == 0
+    for d in ("afiliados", "presupuesto", "indicadores"):
+        pd.testing.assert_frame_equal(read(root, d), read(text_run, d))
+
+
+_REAL_EXTRACT = pipeline.extract_report
+
+
+def _flaky(path: Path, root: Path, interim: Path):
+    """Module level, so the pool can pickle it: Loja raises, a copy named `crash` kills its worker."""
+    if "crash" in path.name:
+        os._exit(1)
+    if "loja" in path.name:
+        raise MemoryError("simulated worker failure")
+    return _REAL_EXTRACT(path, root, interim)
+
+
+def test_a_failing_or_dying_worker_costs_only_its_report(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    crash = tmp_path / "src" / "crash.txt"
+    crash.parent.mkdir()
+    crash.write_text("anything", "utf-8")
+    monkeypatch.setattr(pipeline, "extract_report", _flaky)
+    code, root = run_on(tmp_path / "run", [*TEXTS, crash], workers=2)
+    assert code == 1
+    reports = read(root, "reports")
+    assert reports.set_index("report_id").loc["iess-nacional-2024", "status"] == "ok"
+    failed = reports[reports.status == "failed"]
+    assert set(failed.source_file) == {"raw/iess-loja-2024.txt", "raw/crash.txt"}
+    assert failed.error.str.contains("simulated worker failure|worker", regex=True).all()
+
+
+def test_dask_engine_on_a_local_cluster_gives_the_same_rows(tmp_path: Path, text_run: Path) -> None:
+    pytest.importorskip("distributed")
+    code, root = run_on(tmp_path, TEXTS, workers=2, engine="dask")
+    assert code == 0
+    for d in ("afiliados", "presupuesto", "recomendaciones", "totales"):
+        pd.testing.assert_frame_equal(read(root, d), read(text_run, d))
