@@ -8,7 +8,7 @@ INTERIM ?= interim
 PROCESSED ?= processed
 ARGS ?=
 
-.PHONY: extract test lint setup clean
+.PHONY: extract test lint setup clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,11 @@ extract: $(VENV)/.installed
 	$(BIN)/extract run --raw $(RAW) --interim $(INTERIM) --processed $(PROCESSED) $(ARGS)
 
 test: $(VENV)/.installed
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python scripts/bench.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests

@@ -163,7 +163,7 @@ def test_provenance(pdf_run: Path, text_run: Path) -> None:
 
 
 def test_interim_stage_outputs(text_run: Path) -> None:
-    out = text_run / "interim" / NAT
+    out = text_run / "interim" / NAT / "iess-nacional-2024.txt"
     ingest = json.loads((out / "01-ingest.json").read_text())
     assert ingest["identity"] == {"ambito": "nacional", "provincia": None, "anio_fiscal": 2024}
     secs = json.loads((out / "02-sections.json").read_text())

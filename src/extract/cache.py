@@ -5,6 +5,7 @@ so an unchanged input skips straight past extraction, and any change to code or 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from functools import cache
 from pathlib import Path
@@ -51,7 +52,7 @@ def load(interim: Path, key: str) -> Any | None:
 def save(interim: Path, key: str, value: Any) -> None:
     path = _path(interim, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
         pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)

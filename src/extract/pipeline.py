@@ -1,10 +1,12 @@
 """The stage runner: every report through ingest → sections → tables → normalise →
-indicators → validate → write, one report's failure never stopping the others."""
+indicators → validate (in the per-report function, so workers validate in parallel) →
+write (in the parent, report by report), one report's failure never stopping the others."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extract import cache, engines, indicators, sections, write
+from extract import cache, engines, indicators, sections, validate, write
 from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, ingest
 from extract.model import Document, Sink
@@ -52,7 +54,7 @@ class ReportResult:
 
 def _dump(path: Path, obj: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1, default=_json_default), "utf-8")
     tmp.replace(path)
 
@@ -88,7 +90,7 @@ def extract_report(path: Path, root: Path, interim: Path) -> ReportResult:
         res = ReportResult(source, error=f"unexpected failure while reading: {err}")
     else:
         try:
-            res = _extract(doc, interim / doc.report_id, clock)
+            res = _extract(doc, interim / doc.report_id / path.name, clock)
         except Exception as err:
             log.exception("%s: unexpected failure while extracting", source)
             res = ReportResult(source, doc.kind, doc.sha256, doc.report_id,
@@ -302,6 +304,7 @@ def run(opts: RunOptions) -> int:
     manifest = _read_manifest(opts.processed)
     failures = 0
     seen: set[str] = set()
+    publish: list[ReportResult] = []
     for res in results:
         if res.failed:
             failures += 1
@@ -316,49 +319,54 @@ def run(opts: RunOptions) -> int:
         if (res.cached and manifest.get(res.report_id) == res.cache_key
                 and write.partition_dir(opts.processed, "reports", res.report_id).exists()):
             log.info("%s: unchanged since the last run (%s)", res.report_id, res.source_file)
-            continue
-        if _publish(res, opts):
-            manifest[res.report_id] = res.cache_key or ""
+        else:
+            publish.append(res)
+    clock = _Clock()
+    if publish:
+        with clock("gx_import"):
+            validate.ready()
+        with clock("validate"):
+            verdicts = validate.validate_reports(publish)
+    for res in publish:
+        with clock("write"):
+            written = _publish(res, verdicts[res.report_id or ""], opts)
+        if written:
+            manifest[res.report_id or ""] = res.cache_key or ""
         else:
             failures += 1
-            manifest.pop(res.report_id, None)
+            manifest.pop(res.report_id or "", None)
     if not opts.only:
         for stale in write.published_reports(opts.processed) - seen:
             log.info("%s: its input is gone from %s; removing its rows", stale, opts.raw)
             write.remove_report(opts.processed, stale)
             manifest.pop(stale, None)
     _write_json(_manifest_path(opts.processed), manifest)
-    _write_json(opts.interim / "run.json", _run_stats(results, time.perf_counter() - started))
+    _write_json(opts.interim / "run.json",
+                _run_stats(results, clock.seconds, time.perf_counter() - started))
     ok = len(results) - failures
     log.info("done: %d report(s) ok, %d failed", ok, failures)
     return 1 if failures else 0
 
 
-def _publish(res: ReportResult, opts: RunOptions) -> bool:
-    """Validate one report and write it, or quarantine it; True when written."""
-    from extract import validate
-
+def _publish(res: ReportResult, verdict: validate.Verdict, opts: RunOptions) -> bool:
+    """Write one validated report, or quarantine it; True when written."""
     assert res.report_id is not None
-    start = time.perf_counter()
-    verdict = validate.validate_report(res)
-    res.timings["validate"] = time.perf_counter() - start
     if verdict.blocked:
         log.error("%s: blocked by validation: %s", res.report_id, "; ".join(verdict.failed))
         validate.quarantine(res, opts.interim / res.report_id / "quarantine", verdict)
         return False
-    start = time.perf_counter()
     tables = {name: write.to_table(name, rows) for name, rows in res.datasets.items()}
     tables["reports"] = write.to_table("reports", [res.report])
     tables["validaciones"] = verdict.table()
     write.commit_report(opts.processed, res.report_id, tables)
-    res.timings["write"] = time.perf_counter() - start
     log.info("%s: write: %s (%s)", res.report_id, res.report["status"], res.source_file)
     return True
 
 
-def _run_stats(results: list[ReportResult], seconds: float) -> dict[str, Any]:
+def _run_stats(results: list[ReportResult], run_stages: dict[str, float], seconds: float) -> dict[str, Any]:
     return {
         "seconds": seconds,
+        "run_stages": run_stages,
         "reports": [{"report_id": r.report_id, "source_file": r.source_file, "cached": r.cached,
                      "pages": (r.report or {}).get("pages"), "failed": r.failed,
                      "timings": r.timings} for r in results],
@@ -367,6 +375,6 @@ def _run_stats(results: list[ReportResult], seconds: float) -> dict[str, Any]:
 
 def _write_json(path: Path, obj: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(obj, indent=1, default=str), "utf-8")
     tmp.replace(path)

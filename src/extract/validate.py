@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -70,6 +71,7 @@ def suites_dir() -> Path:
 
 @cache
 def _context() -> Any:
+    """The GX context and batch definition, made once per process (GX costs seconds to import)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -78,6 +80,11 @@ def _context() -> Any:
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     asset = ctx.data_sources.add_pandas("extract").add_dataframe_asset("dataset")
     return asset.add_batch_definition_whole_dataframe("whole")
+
+
+def ready() -> None:
+    """Import GX and make the context now (a no-op after the first call in a process)."""
+    _context()
 
 
 @cache
@@ -105,18 +112,22 @@ def _frame(dataset: str, records: list[dict[str, Any]]) -> Any:
                         dtype=object)
 
 
-def run_suite(dataset: str, records: list[dict[str, Any]], params: dict[str, Any]) -> list[Finding]:
-    """Schema first (the contract's Arrow types), then the dataset's GX suite."""
+def _schema(dataset: str, records: list[dict[str, Any]]) -> Finding:
+    """The contract's Arrow schema: names and types of every column."""
     try:
         to_table(dataset, records)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError) as err:
-        return [Finding(dataset, "contract_schema", "critical", False, None, str(err)[:500])]
-    findings = [Finding(dataset, "contract_schema", "critical", True)]
-    if not records or not (suites_dir() / f"{dataset}.json").exists():
-        return findings
+        return Finding(dataset, "contract_schema", "critical", False, None, str(err)[:500])
+    return Finding(dataset, "contract_schema", "critical", True)
+
+
+def _gx(dataset: str, records: list[dict[str, Any]], params: dict[str, Any],
+        result_format: str = "SUMMARY") -> list[Finding]:
+    """The dataset's GX suite on `records` (which fit the schema)."""
     batch = _context().get_batch(batch_parameters={"dataframe": _frame(dataset, records)})
     result = batch.validate(load_suite(dataset), expectation_parameters=params,
-                            result_format="SUMMARY")
+                            result_format=result_format)
+    findings = []
     for r in result.results:
         cfg = r.expectation_config
         kwargs = {k: v for k, v in cfg.kwargs.items() if k not in ("batch_id",)}
@@ -127,6 +138,49 @@ def run_suite(dataset: str, records: list[dict[str, Any]], params: dict[str, Any
                                 None if observed is None else str(observed)[:500],
                                 json.dumps(kwargs, default=str)[:500]))
     return findings
+
+
+def _records(res: ReportResult, dataset: str) -> list[dict[str, Any]]:
+    return [res.report] if dataset == "reports" else res.datasets.get(dataset, [])
+
+
+def validate_reports(results: list[ReportResult]) -> dict[str, Verdict]:
+    """Every dataset of every report against its suite, plus reconciliation warnings.
+
+    GX costs about as much per call as per thousand rows, so each dataset is validated once
+    for all reports of the same fiscal year; a suite that fails on the combined rows is run
+    again report by report, so that only the reports it fails for are blamed.
+    """
+    verdicts = {r.report_id or "": Verdict(r.report_id or "") for r in results}
+    years: dict[int, list[ReportResult]] = defaultdict(list)
+    for res in results:
+        years[res.report["anio_fiscal"]].append(res)
+    for year, group in years.items():
+        params = {"anio_min": year - 10, "anio_max": year}
+        names = sorted({"reports", *(d for r in group for d in r.datasets)})
+        for dataset in names:
+            typed = []
+            for res in group:
+                finding = _schema(dataset, _records(res, dataset))
+                verdicts[res.report_id or ""].findings.append(finding)
+                if finding.success and _records(res, dataset):
+                    typed.append(res)
+            if not typed or not (suites_dir() / f"{dataset}.json").exists():
+                continue
+            combined = _gx(dataset, [row for r in typed for row in _records(r, dataset)], params,
+                           "SUMMARY" if len(typed) == 1 else "BASIC")
+            for res in typed:
+                findings = combined if len(typed) == 1 or all(f.success for f in combined) \
+                    else _gx(dataset, _records(res, dataset), params)
+                verdicts[res.report_id or ""].findings.extend(findings)
+    for res in results:
+        _finish(res, verdicts[res.report_id or ""])
+    return verdicts
+
+
+def validate_report(res: ReportResult) -> Verdict:
+    """One report's verdict (see `validate_reports`)."""
+    return validate_reports([res])[res.report_id or ""]
 
 
 def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
@@ -158,13 +212,9 @@ def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
     return findings
 
 
-def validate_report(res: ReportResult) -> Verdict:
-    """Every dataset of one report against its suite, plus the reconciliation warnings."""
-    rid = res.report_id or ""
-    verdict = Verdict(rid)
-    params = {"anio_min": res.report["anio_fiscal"] - 10, "anio_max": res.report["anio_fiscal"]}
-    for dataset, records in {**res.datasets, "reports": [res.report]}.items():
-        verdict.findings.extend(run_suite(dataset, records, params))
+def _finish(res: ReportResult, verdict: Verdict) -> None:
+    """Add the reconciliation warnings; every warning also becomes an anomaly."""
+    rid = verdict.report_id
     if not verdict.blocked:  # sums need the contract's types; a blocked report is quarantined
         verdict.findings.extend(reconcile(res.datasets))
     for f in verdict.findings:
@@ -173,11 +223,9 @@ def validate_report(res: ReportResult) -> Verdict:
                    "raw_text": f.observed, "problem": f"{f.expectation} failed ({f.details})"}
             res.datasets.setdefault("anomalias", []).append(row)
             log.warning("%s: %s: %s failed: %s", rid, f.dataset, f.expectation, f.observed)
-    bad = len(verdict.failed)
     log.info("%s: validate: %d checks, %d critical failures, %d warnings", rid,
-             len(verdict.findings), bad,
+             len(verdict.findings), len(verdict.failed),
              sum(f.severity == "warning" and not f.success for f in verdict.findings))
-    return verdict
 
 
 def quarantine(res: ReportResult, out: Path, verdict: Verdict) -> None:

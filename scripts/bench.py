@@ -1,0 +1,133 @@
+"""`make bench`: how fast the pipeline is, as ratios against baselines measured in the same run.
+
+Measures, on this machine, now:
+- the text floor: pypdfium2 page text of the sample PDFs (the least any pipeline must do);
+- the two sample PDFs cold, in a fresh process, imports included, `--workers 2`;
+- a batch of 20 renamed copies (each its own report via a benchmark-only flag), `--workers 1`
+  and `--workers 2`, every stage redone (`--force`);
+- a re-run with nothing changed;
+- peak memory (RSS) of one worker extracting the national report.
+Prints the figures and writes them to interim/bench.json.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "raw"
+WORK = ROOT / "interim" / "bench"
+COPIES = 20
+
+
+def floor_seconds_per_page(pdfs: list[Path], repeat: int = 5) -> tuple[float, int]:
+    import pypdfium2 as pdfium
+
+    best, pages = float("inf"), 0
+    for _ in range(repeat):
+        start, pages = time.perf_counter(), 0
+        for path in pdfs:
+            pdf = pdfium.PdfDocument(str(path))
+            for page in pdf:
+                page.get_textpage().get_text_bounded()
+                pages += 1
+            pdf.close()
+        best = min(best, time.perf_counter() - start)
+    return best / pages, pages
+
+
+def run(folder: Path, *args: str) -> float:
+    """Wall seconds of `extract run` on `folder` in a fresh process (imports included)."""
+    cmd = [sys.executable, "-m", "extract", "run", "--raw", str(folder / "raw"),
+           "--interim", str(folder / "interim"), "--processed", str(folder / "processed"), *args]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def fresh(folder: Path, files: list[Path]) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "raw").mkdir(parents=True)
+    for f in files:
+        shutil.copy(f, folder / "raw" / f.name)
+    return folder
+
+
+def stage_totals(folder: Path) -> tuple[dict[str, float], int]:
+    stats = json.loads((folder / "interim" / "run.json").read_text())
+    totals: dict[str, float] = {}
+    pages = 0
+    for rep in stats["reports"]:
+        pages += rep["pages"] or 0
+        for stage, sec in rep["timings"].items():
+            totals[stage] = totals.get(stage, 0.0) + sec
+    return totals, pages
+
+
+def peak_rss_mb(pdf: Path, folder: Path) -> float:
+    code = (
+        "import resource, sys; from pathlib import Path; from extract.pipeline import extract_report;"
+        f"extract_report(Path({str(pdf)!r}), Path({str(ROOT)!r}), Path({str(folder)!r}));"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> int:
+    pdfs = sorted(RAW.glob("*.pdf"))
+    floor, floor_pages = floor_seconds_per_page(pdfs)
+
+    cold = fresh(WORK / "cold", pdfs)
+    cold_seconds = run(cold, "--workers", "2")
+
+    copies = [pdfs[i % len(pdfs)] for i in range(COPIES)]
+    batch = WORK / "batch"
+    if batch.exists():
+        shutil.rmtree(batch)
+    (batch / "raw").mkdir(parents=True)
+    for i, src in enumerate(copies):
+        shutil.copy(src, batch / "raw" / f"{src.stem}-copia-{i:02d}.pdf")
+    t1 = run(batch, "--workers", "1", "--force", "--bench-distinct")
+    stages, pages = stage_totals(batch)
+    t2 = run(batch, "--workers", "2", "--force", "--bench-distinct")
+    noop = run(batch, "--workers", "2", "--bench-distinct")
+
+    work = sum(v for k, v in stages.items() if k != "gx_import")
+    per_page = work / pages
+    rss = peak_rss_mb(RAW / "iess-nacional-2024.pdf", WORK / "rss")
+    figures = {
+        "floor_ms_per_page": round(floor * 1000, 3),
+        "pages_per_s": round(pages / t2, 1),
+        "ratio_to_floor": round(per_page / floor, 1),
+        "stage_ms_per_page": {k: round(v / pages * 1000, 2) for k, v in sorted(stages.items())},
+        "cold_seconds_2_pdfs": round(cold_seconds, 2),
+        "batch_seconds_workers_1": round(t1, 2),
+        "batch_seconds_workers_2": round(t2, 2),
+        "speedup_workers_2": round(t1 / t2, 2),
+        "noop_seconds": round(noop, 2),
+        "gx_share": round((stages.get("validate", 0) + stages.get("gx_import", 0)) / sum(stages.values()), 3),
+        "peak_rss_mb": round(rss, 1),
+        "reports": COPIES,
+        "pages": pages,
+        "floor_pages": floor_pages,
+    }
+    out = ROOT / "interim" / "bench.json"
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    width = max(map(len, figures))
+    for k, v in figures.items():
+        print(f"{k:<{width}}  {v}")
+    print(f"(written to {out.relative_to(ROOT)}; children's max RSS "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
