@@ -8,7 +8,7 @@ INTERIM ?= interim
 PROCESSED ?= processed
 ARGS ?=
 
-.PHONY: extract test lint setup clean bench
+.PHONY: extract test lint setup clean bench docs
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ extract: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/python -m pytest
+
+docs: $(VENV)/.installed
+	$(BIN)/extract docs --processed $(PROCESSED) --out $(INTERIM)/gx
 
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py

@@ -93,3 +93,17 @@ def test_blocked_report_is_quarantined_and_processed_keeps_what_it_had(tmp_path:
     assert read(root, "presupuesto").equals(before)
     q = json.loads((root / "interim" / "iess-loja-2024" / "quarantine" / "quarantine.json").read_text())
     assert "presupuesto: expect_column_values_to_be_between" in q["failed"]
+
+
+def test_data_docs_site_has_a_page_per_suite(pdf_run: Path, tmp_path: Path) -> None:
+    from extract.datadocs import build
+    from extract.validate import suites_dir
+
+    index = build(pdf_run / "processed", tmp_path / "gx")
+    site = index.parent
+    assert index.exists() and "<html" in index.read_text("utf-8").lower()
+    suites = sorted(p.stem for p in suites_dir().glob("*.json"))
+    assert len(suites) == 13
+    for name in suites:
+        assert (site / "expectations" / f"{name}.html").exists(), name
+    assert list((site / "validations" / "afiliados").rglob("*.html"))

@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--bench-distinct", action="store_true", help=argparse.SUPPRESS)
     ins = sub.add_parser("inspect", help="print a report's id, sections and tables")
     ins.add_argument("file", type=Path)
+    docs = sub.add_parser("docs", help="build the Great Expectations Data Docs site of processed/")
+    docs.add_argument("--processed", type=Path, default=Path("processed"))
+    docs.add_argument("--out", type=Path, default=Path("interim/gx"), help="GX project folder")
     dbg = sub.add_parser("debug", help="PNG of a PDF page with the table cells found on it")
     dbg.add_argument("file", type=Path)
     dbg.add_argument("--page", type=int, required=True, help="1-based page number")
@@ -48,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     if args.command == "debug":
         return _debug(args)
+    if args.command == "docs":
+        from extract.datadocs import build
+
+        print(build(args.processed, args.out))
+        return 0
     return _inspect(args.file)
 
 
