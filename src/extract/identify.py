@@ -19,7 +19,7 @@ PROVINCIAS = (
 _PROV_ALT = "|".join(sorted((key(p) for p in PROVINCIAS), key=len, reverse=True))
 # "Dirección Provincial de Loja", "Dirección Provincial del IESS Loja", "IESS Loja"
 _PROVINCIAL = regex.compile(
-    rf"(?:direccion provincial(?: del iess)?(?: de)?|iess)\s+(?P<prov>{_PROV_ALT})\b"
+    rf"(?:(?:direccion|coordinacion) provincial(?: del iess)?(?: de| en)?|iess)\s+(?P<prov>{_PROV_ALT})\b"
 )
 _YEAR_STRONG = regex.compile(
     r"(?:rendicion de cuentas|periodo fiscal|ejercicio fiscal|periodo enero\s*[-–]\s*diciembre"

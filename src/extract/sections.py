@@ -52,17 +52,20 @@ def _title_continuation(lines: list[Line], i: int, title: str) -> str:
 
 
 def _accept(num: str, state: list[int]) -> bool:
-    """True when `num` continues the numbering so far (state = [top, sub]); updates state."""
+    """True when `num` continues the numbering so far (state = [top, sub]), allowing one
+    skipped number (a heading the detector missed or the report skipped); updates state.
+    A `n.1` whose `n.` was not seen opens section n."""
     parts = [int(p) for p in num.split(".")]
     top, sub = state
     if len(parts) == 1:
-        ok = parts[0] == top + 1 or (top == 0 and parts[0] >= 1)
+        ok = top < parts[0] <= top + 2 or (top == 0 and parts[0] >= 1)
         if ok:
             state[:] = [parts[0], 0]
         return ok
-    ok = parts[0] == top and parts[1] == sub + 1
+    same = parts[0] == top
+    ok = (same and sub < parts[1] <= sub + 2) or (not same and top < parts[0] <= top + 2 and parts[1] == 1)
     if ok:
-        state[1] = parts[1]
+        state[:] = [parts[0], parts[1]]
     return ok
 
 

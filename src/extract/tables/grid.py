@@ -40,6 +40,7 @@ class Layout:
     label: int
     group: int | None
     values: list[tuple[int, Column]]
+    prefix: tuple[int, ...] = ()  # text columns printed before the label (`Código`), joined to it
 
 
 def clean(cell: str | None) -> str:
@@ -110,9 +111,9 @@ def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int) -> Layou
     text_cols = [j for j in range(values[0][0]) if j not in {v[0] for v in values}]
     if not text_cols:
         return None
-    label = text_cols[-1]
     group = text_cols[-2] if spec.group and len(text_cols) > 1 else None
-    return Layout(body_start, header, label, group, values)
+    extra = [] if spec.group or len(text_cols) < 2 else text_cols[:-1]  # a code column, say
+    return Layout(body_start, header, text_cols[-1], group, values, tuple(extra))
 
 
 def _span(spec: TableSpec, text: str) -> str | None:
@@ -175,6 +176,8 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[list[str]], grid: Grid, 
     pending: list[str] = []
     for row in body:
         label, grp = _cell(row, lay.label), _cell(row, lay.group)
+        if label and lay.prefix:
+            label = " ".join([*(_cell(row, j) for j in lay.prefix if _cell(row, j)), label])
         values = [_cell(row, j) for j, _ in lay.values]
         if not any(values):
             if grp and not label:

@@ -16,7 +16,7 @@ from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.spec import Column, TableSpec
 from extract.textutil import CONNECTORS, ends_open, fold_ws, key, starts_lower
 
-_VALUE = regex.compile(r"^(?:[-−]?(?:USD|\$)?\d[\d.,]*%?|[-−–])$")
+_VALUE = regex.compile(r"^(?:[-−]?(?:USD\.?|US\$|\$)?[-−]?\d[\d.,]*%?|[-−–])$")
 _WORD = regex.compile(r"[\w%]+")
 _YEARISH = regex.compile(r"^(?:(?:19|20)\d\d|\d{1,2})$")
 _YEAR = regex.compile(r"^(?:19|20)\d\d$")
@@ -30,7 +30,8 @@ _HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
 
 def split_values(text: str, limit: int) -> tuple[str, list[str]]:
     """Split `Sector privado 1.234.567 2.345.678` into label and up to `limit` trailing values."""
-    tokens = regex.sub(r"(\d)\s+%", r"\1%", text).split()
+    text = regex.sub(r"(\d)\s+%", r"\1%", text)
+    tokens = regex.sub(r"(?<![\w$])(USD\.?|US\$|\$)\s+(?=[-−]?\d)", r"\1", text).split()
     values: list[str] = []
     while tokens and len(values) < limit and _VALUE.match(tokens[-1]):
         values.insert(0, tokens.pop())

@@ -1,0 +1,89 @@
+"""Layouts and wordings the samples do not show: the parsers read header words and headings,
+not the sample reports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import RAW
+from pdfgen import report_pdf
+
+from extract.identify import NotAReport, identify
+from extract.model import Line
+from extract.pipeline import extract_report
+from extract.sections import detect
+
+D = Decimal
+NAT_TXT = (RAW / "iess-nacional-2024.txt").read_text("utf-8")
+LOJA_TXT = (RAW / "iess-loja-2024.txt").read_text("utf-8")
+
+
+def _lines(text: str) -> list[Line]:
+    return [Line(t, None, i + 1) for i, t in enumerate(text.splitlines())]
+
+
+def _run(tmp: Path, name: str, text: str) -> dict:
+    path = tmp / name
+    path.write_text(text, "utf-8")
+    res = extract_report(path, tmp, tmp / "interim")
+    assert not res.failed, res.error
+    return {"id": res.report_id, **res.datasets}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Informe de Rendición de Cuentas 2023. IESS Dirección Provincial de Santo Domingo de los "
+     "Tsáchilas.", ("provincial", "Santo Domingo de los Tsáchilas", 2023, "iess-santo-domingo-de-los-tsachilas-2023")),
+    ("IESS. Rendición de cuentas del periodo fiscal 2022. La Coordinación Provincial de El Oro ...",
+     ("provincial", "El Oro", 2022, "iess-el-oro-2022")),
+    ("Instituto Ecuatoriano de Seguridad Social: Informe de Rendición de Cuentas 2025, a nivel nacional.",
+     ("nacional", None, 2025, "iess-nacional-2025")),
+])
+def test_identify_from_content(text: str, expected: tuple) -> None:
+    ident = identify(text)
+    assert (ident.ambito, ident.provincia, ident.anio_fiscal, ident.report_id) == expected
+
+
+def test_identify_refuses_other_documents() -> None:
+    with pytest.raises(NotAReport):
+        identify("Menú del día: sopa, seco de pollo. Año 2024.")
+
+
+def test_sections_tolerate_a_skipped_number_and_ignore_lists() -> None:
+    text = "\n".join([
+        "Resumen Ejecutivo", "Texto con 1.977 eventos y 2.542.568 atenciones.",
+        "1. Cobertura", "2. Logros", "1. Primer punto de una lista", "2. Segundo punto de una lista",
+        "3.1 Afiliación", "3.3 Pensiones", "5. Presupuesto", "6.1 Contratación",
+    ])
+    secs = detect(_lines(text))
+    assert [(s.numero, s.titulo) for s in secs] == [
+        (None, "Resumen Ejecutivo"), ("1", "Cobertura"), ("2", "Logros"), ("3.1", "Afiliación"),
+        ("3.3", "Pensiones"), ("5", "Presupuesto"), ("6.1", "Contratación")]
+
+
+def test_header_synonyms_in_text_input(tmp_path: Path) -> None:
+    text = LOJA_TXT.replace("Vigente", "Codificado").replace("Número \n\nTotal", "Cantidad")
+    data = _run(tmp_path, "variante.txt", text)
+    assert len(data["presupuesto"]) == 5 and data["presupuesto"][0]["codificado_usd"] == D("1913418.00")
+    assert [r["procesos"] for r in data["contratacion"]] == [43, 2, 2, 1, 1, 76, 1]
+
+
+def test_another_year_and_currency_signs_in_cells(tmp_path: Path) -> None:
+    text = NAT_TXT.replace("2023", "2022").replace("2024", "2023")
+    text = text.replace("Ínfima Cuantía 18.779       14.017.982,17", "Ínfima Cuantía 18.779 $ 14.017.982,17")
+    data = _run(tmp_path, "anterior.txt", text)
+    assert data["id"] == "iess-nacional-2023"
+    assert {r["anio"] for r in data["afiliados"]} == {2022, 2023}
+    infima = [r for r in data["contratacion"] if r["tipo_contratacion"] == "Ínfima Cuantía"]
+    assert infima[0]["valor_usd"] == D("14017982.17")
+
+
+def test_budget_with_a_separate_code_column(tmp_path: Path) -> None:
+    rows = [["Código", "Unidad", "Codificado", "Devengado", "% Ejecución"],
+            ["211", "Fondo Pensiones", "1.000,00", "500,00", "50%"],
+            ["215", "Fondo Salud", "2.000,00", "1.500,00", "75%"]]
+    pdf = report_pdf(tmp_path / "c.pdf", "4. Ejecución presupuestaria", rows)
+    res = extract_report(pdf, tmp_path, tmp_path / "interim")
+    assert [(r["codigo"], r["unidad"], r["devengado_usd"]) for r in res.datasets["presupuesto"]] == [
+        ("211", "Fondo Pensiones", D("500.00")), ("215", "Fondo Salud", D("1500.00"))]
