@@ -18,7 +18,7 @@ import regex
 from extract import specs
 from extract.model import Document, Line, Sink
 from extract.numbers import NumberError, find_numbers, read
-from extract.textutil import ends_open, fold_ws, key
+from extract.textutil import ends_open, fold_same_length, fold_ws
 
 _NUM = r"(?P<v>\d[\d.,]*\d|\d)"
 _MONEY = r"(?P<v>(?:usd\.?|us\$|\$)\s*\d[\d.,]*(?:\s+(?:mil\s+millones|millones|millon|mil)\b)?)"
@@ -99,7 +99,7 @@ def extract(doc: Document, sink: Sink) -> list[dict[str, Any]]:
     _scan_malformed(doc, sink)
     found: dict[tuple[str, int], list[tuple[Decimal, Sentence, Rule]]] = {}
     for sent in sentences(doc.lines):
-        folded = _fold_same_length(sent.text)
+        folded = fold_same_length(sent.text)
         for rule in rules():
             if any(n not in folded for n in rule.needs) or any(x in folded for x in rule.excludes):
                 continue
@@ -141,11 +141,6 @@ def _resolve(doc: Document, found: dict, sink: Sink) -> list[dict[str, Any]]:
 def _year_of(folded_sentence: str, default: int) -> int:
     years = {int(y) for y in _YEAR_IN_TEXT.findall(folded_sentence)}
     return years.pop() if len(years) == 1 else default
-
-
-def _fold_same_length(text: str) -> str:
-    """Lowercase without accents, one character for one, so match offsets map back to `text`."""
-    return "".join((key(c) or c)[:1] if c.strip() else c for c in text)
 
 
 def _scan_malformed(doc: Document, sink: Sink) -> None:

@@ -28,14 +28,9 @@ def slug(text: str) -> str:
     return regex.sub(r"[^a-z0-9]+", "-", key(text)).strip("-")
 
 
-def search(patterns: list[str], text: str) -> regex.Match | None:
-    """First match of any pattern in `text`, compared accent- and case-insensitively."""
-    folded = key(text)
-    for pattern in patterns:
-        m = regex.search(pattern, folded)
-        if m:
-            return m
-    return None
+def fold_same_length(text: str) -> str:
+    """Lowercase without accents, one character for one, so match offsets map back to `text`."""
+    return "".join((key(c) or c)[:1] if c.strip() else c for c in text)
 
 
 #: Words after which a wrapped label continues on the next line.

@@ -14,7 +14,7 @@ import regex
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.spec import Column, TableSpec
-from extract.textutil import CONNECTORS, ends_open, fold_ws, key, starts_lower
+from extract.textutil import CONNECTORS, ends_open, fold_same_length, fold_ws, key, starts_lower
 
 _VALUE = regex.compile(r"^(?:[-−]?(?:USD\.?|US\$|\$)?[-−]?\d[\d.,]*%?|[-−–])$")
 _WORD = regex.compile(r"[\w%]+")
@@ -229,14 +229,10 @@ def _fold_header(text: str) -> regex.Pattern | None:
 def _drop_repeats(body: str, repeated: regex.Pattern | None) -> str:
     if repeated is None:
         return body
-    folded = "".join(_fold_char(c) for c in body)
+    folded = fold_same_length(body)
     for m in reversed(list(repeated.finditer(folded))):
         body = body[: m.start()] + " " + body[m.end():]
     return body
-
-
-def _fold_char(c: str) -> str:
-    return (key(c) or c)[:1] if c.strip() else c
 
 
 class TextRecords(Strategy):
@@ -260,7 +256,7 @@ class TextRecords(Strategy):
             sep = "" if joined.endswith("-") or not joined else " "
             joined += sep + text
             owners.extend([i] * (len(sep) + len(text)))
-        folded = "".join(_fold_char(c) for c in joined)
+        folded = fold_same_length(joined)
         head = regex.search(spec.header[0], folded)
         if head is None:
             return None
