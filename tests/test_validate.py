@@ -29,9 +29,16 @@ def test_sample_passes_every_critical_expectation(result: ReportResult, tmp_path
     verdict = _verdict(res, tmp_path)
     assert not verdict.blocked
     warnings = [f for f in verdict.findings if f.severity == "warning" and not f.success]
-    # the report's own rounding: its pension amounts add up to 1 USD more than its total
-    assert [(f.dataset, f.expectation) for f in warnings] == [("pensiones_montos", "reconcile_total:monto_usd")]
-    assert "5849406500.00 vs printed 5849406499.00" in warnings[0].observed
+    # the report's own rounding: its pension amounts add up to 1 USD more than its total, and
+    # three printed year-on-year changes differ by 1 USD from the amounts printed beside them
+    assert sorted((f.dataset, f.expectation, f.details) for f in warnings) == [
+        ("pensiones_montos", "derived:variacion", "Discapacidad"),
+        ("pensiones_montos", "derived:variacion", "Invalidez"),
+        ("pensiones_montos", "derived:variacion", "Vejez"),
+        ("pensiones_montos", "reconcile_total:monto_usd", "Total prestaciones anio=2023 estado=None")]
+    assert any("5849406500.00 vs printed 5849406499.00" in f.observed for f in warnings)
+    subtotals = [f for f in verdict.findings if "Subtotal" in (f.details or "")]
+    assert len(subtotals) == 4 and all(f.success for f in subtotals)  # 2 subtotals x 2 years
     assert any(a["stage"] == "validate" for a in res.datasets["anomalias"])
 
 
@@ -77,6 +84,14 @@ def test_removed_detail_row_is_a_warning(result: ReportResult, tmp_path: Path) -
     bad = [f for f in verdict.findings if not f.success and f.dataset == "presupuesto"]
     assert {f.expectation for f in bad} == {"reconcile_total:codificado_usd", "reconcile_total:devengado_usd"}
     assert all(f.severity == "warning" for f in bad)
+
+
+def test_subtotal_of_a_group_is_reconciled(result: ReportResult, tmp_path: Path) -> None:
+    def drop(rows):
+        rows[:] = [r for r in rows if not (r["tipo_afiliado"] == "Jefes de familia SSC" and r["anio"] == 2024)]
+    verdict = _verdict(_mutated(result, "afiliados", drop), tmp_path)
+    bad = sorted(f.details for f in verdict.findings if not f.success and f.dataset == "afiliados")
+    assert bad == ["Subtotal semicontributivo anio=2024 estado=None", "Totales anio=2024 estado=None"]
 
 
 def test_blocked_report_is_quarantined_and_processed_keeps_what_it_had(tmp_path: Path) -> None:

@@ -34,20 +34,27 @@ def _provenance(doc: Document, row: RawRow, method: str) -> Record:
 
 
 def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tuple[list[Record], list[Record]]:
-    """Detail records of the dataset and the reported (sub)totals, both tidy."""
+    """Detail records of the dataset and the reported (sub)totals, both tidy.
+
+    Two transient keys, which the writer drops, serve validation: `_seq`, the row's place in
+    the table (a subtotal covers the rows since the previous one), and `_derived`, the
+    printed values of columns the contract does not keep (variación, % participación).
+    """
     details: list[Record] = []
     totals: list[Record] = []
-    for row in table.rows:
+    for seq, row in enumerate(table.rows):
         cells = _read_cells(spec, table.columns, row, sink)
         prov = _provenance(doc, row, table.method)
         if row.total:
             totals.extend(
                 {"report_id": doc.report_id, "dataset": spec.dataset, "etiqueta": row.label,
-                 "medida": col.field, "anio": col.year, "estado": col.span, "valor": val, **prov}
+                 "medida": col.field, "anio": col.year, "estado": col.span, "valor": val,
+                 "_seq": seq, **prov}
                 for col, val in cells if col.keep and val is not None
             )
             continue
-        base: Record = {"report_id": doc.report_id, spec.label: row.label}
+        base: Record = {"report_id": doc.report_id, spec.label: row.label, "_seq": seq,
+                        "_derived": {c.field: v for c, v in cells if not c.keep and v is not None}}
         if spec.group:
             base[spec.group] = row.group
         base.update(row.fields)

@@ -30,6 +30,7 @@ log = logging.getLogger("extract.validate")
 EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
 _TOLERANCE = Decimal("0.5")  # printed values are rounded; allow half a unit
 _PCT_TOLERANCE = Decimal("1.0")
+_SHARE_TOLERANCE = Decimal("0.15")  # shares are printed rounded to one decimal
 
 
 @dataclass
@@ -184,17 +185,18 @@ def validate_report(res: ReportResult) -> Verdict:
 
 
 def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
-    """Warnings: detail rows against reported totals, and printed % ejecución against its parts."""
+    """Warnings: detail rows against the reported totals and subtotals (per year and state),
+    and the printed derived columns against the values they derive from."""
     findings = []
     for total in data.get("totales", []):
         ds, medida = total["dataset"], total["medida"]
-        rows = [r for r in data.get(ds, [])
+        if medida.endswith("_pct"):
+            continue
+        rows = [r for r in _covered(data, total)
                 if ("anio" not in r or r.get("anio") == total["anio"])
                 and ("estado" not in r or r.get("estado") == total["estado"])]
-        if not rows or medida not in rows[0] or medida.endswith("_pct"):
+        if not rows or medida not in rows[0]:
             continue
-        if total["etiqueta"].lower().startswith("sub"):
-            continue  # subtotals cover a group whose rows are not tagged; grand totals cover all
         detail = sum((Decimal(r[medida] or 0) for r in rows), Decimal(0))
         ok = abs(detail - Decimal(total["valor"])) <= _TOLERANCE
         findings.append(Finding(
@@ -209,6 +211,57 @@ def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
             if not ok:
                 findings.append(Finding("presupuesto", "derived:ejecucion_pct", "warning", False,
                                         f"printed {pct}% vs computed {computed}%", r.get("unidad")))
+    for ds, rows in data.items():
+        findings.extend(_derived(ds, rows, data.get("totales", [])))
+    return findings
+
+
+def _covered(data: dict[str, list[dict[str, Any]]], total: dict[str, Any]) -> list[dict[str, Any]]:
+    """The detail rows a (sub)total covers: a subtotal, those since the previous subtotal of
+    its table; a grand total, all of them."""
+    ds, seq = total["dataset"], total.get("_seq")
+    rows = data.get(ds, [])
+    if seq is None or not total["etiqueta"].lower().startswith("sub"):
+        return rows
+    before = [t.get("_seq", -1) for t in data.get("totales", [])
+              if t["dataset"] == ds and t.get("_seq", -1) < seq]
+    start = max(before, default=-1)
+    return [r for r in rows if start < r.get("_seq", -1) < seq]
+
+
+def _derived(ds: str, rows: list[dict[str, Any]], totals: list[dict[str, Any]]) -> list[Finding]:
+    """Printed variación (last year minus first) and % participación (share of the last
+    year's grand total) of tables with one column per year."""
+    measure = next((k for k in ("afiliados", "pensionistas", "monto_usd") if rows and k in rows[0]), None)
+    if measure is None:
+        return []
+    years: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    printed: dict[int, dict[str, Any]] = {}
+    labels: dict[int, str] = {}
+    for r in rows:
+        if r.get("anio") is not None and r.get(measure) is not None and "_seq" in r:
+            years[r["_seq"]][r["anio"]] = Decimal(r[measure])
+            printed[r["_seq"]] = r.get("_derived") or {}
+            labels[r["_seq"]] = str(r.get("prestacion") or r.get("tipo_afiliado") or "")
+    grand = {t["anio"]: Decimal(t["valor"]) for t in totals
+             if t["dataset"] == ds and t["medida"] == measure and not t["etiqueta"].lower().startswith("sub")}
+    findings = []
+    for seq, by_year in years.items():
+        if len(by_year) < 2:
+            continue
+        first, last = min(by_year), max(by_year)
+        shown = printed[seq]
+        if "variacion" in shown:
+            computed = by_year[last] - by_year[first]
+            if abs(computed - Decimal(shown["variacion"])) > _TOLERANCE:
+                findings.append(Finding(ds, "derived:variacion", "warning", False,
+                                        f"printed {shown['variacion']} vs computed {computed}", labels[seq]))
+        if "participacion_pct" in shown and grand.get(last):
+            computed = (by_year[last] / grand[last] * 100).quantize(Decimal("0.01"))
+            if abs(computed - Decimal(shown["participacion_pct"])) > _SHARE_TOLERANCE:
+                findings.append(Finding(ds, "derived:participacion_pct", "warning", False,
+                                        f"printed {shown['participacion_pct']}% vs computed {computed}%",
+                                        labels[seq]))
     return findings
 
 
