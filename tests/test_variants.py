@@ -87,3 +87,27 @@ def test_budget_with_a_separate_code_column(tmp_path: Path) -> None:
     res = extract_report(pdf, tmp_path, tmp_path / "interim")
     assert [(r["codigo"], r["unidad"], r["devengado_usd"]) for r in res.datasets["presupuesto"]] == [
         ("211", "Fondo Pensiones", D("500.00")), ("215", "Fondo Salud", D("1500.00"))]
+
+
+def test_a_national_report_naming_a_provincial_office_stays_national() -> None:
+    text = NAT_TXT + ("\nRecomendación a la Dirección Provincial de Pichincha del IESS y a la "
+                      "Dirección Provincial de Guayas.\n")
+    assert identify(text).report_id == "iess-nacional-2024"
+
+
+def test_a_failing_strategy_costs_only_itself(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from extract.tables import pdf as pdf_strategies
+    from extract.tables.text import TextRows
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("camelot could not read this page")
+
+    monkeypatch.setattr(pdf_strategies, "camelot_read", boom)
+    monkeypatch.setattr(TextRows, "find", lambda *a, **k: None)  # force the PDF strategies
+    res = extract_report(RAW / "iess-loja-2024.pdf", tmp_path, tmp_path / "interim")
+    assert not res.failed
+    problems = [a["problem"] for a in res.datasets["anomalias"] if a["dataset"] == "presupuesto"]
+    assert any("camelot-lattice failed: RuntimeError" in p for p in problems)
+    # the next strategy in line reads the table
+    assert {r["extraction_method"] for r in res.datasets["presupuesto"]} == {"pdfplumber"}
+    assert len(res.datasets["presupuesto"]) == 5 and res.report["status"] == "ok"

@@ -26,6 +26,7 @@ _YEAR_STRONG = regex.compile(
     r"|informe narrativo)\D{0,30}?\b(?P<y>20\d\d)\b"
 )
 _YEAR_WEAK = regex.compile(r"(?:durante el|ano|al cierre de|diciembre de|diciembre)\s+(?P<y>20\d\d)\b")
+_DIRECTOR_PROVINCIAL = regex.compile(r"\bdirector(?:a)? provincial\b")
 _IESS = regex.compile(r"\biess\b|instituto ecuatoriano de seguridad social")
 _RENDICION = regex.compile(r"rendicion de cuentas")
 
@@ -49,5 +50,10 @@ def identify(text: str) -> Identity:
     if not provs:
         return Identity("nacional", None, anio)
     top = provs.most_common(1)[0][0]
+    # A national report may name a provincial office (in a recommendation, say); a provincial
+    # one is signed by its Director Provincial or names its office in the opening pages.
+    opening = key("\n".join(text.splitlines()[:120]))
+    if not _DIRECTOR_PROVINCIAL.search(folded) and top not in {m["prov"] for m in _PROVINCIAL.finditer(opening)}:
+        return Identity("nacional", None, anio)
     provincia = next(p for p in PROVINCIAS if key(p) == top)
     return Identity("provincial", provincia, anio)

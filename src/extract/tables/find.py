@@ -115,7 +115,13 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
                 continue
             strategy = strategies[spec.layout][rank]
             trial = sink.trial()
-            table = strategy.find(spec, lines, trial)
+            try:
+                table = strategy.find(spec, lines, trial)
+            except Exception as err:  # a strategy failing on an odd page costs only itself
+                page = next((ln.location for ln in lines if ln.text.strip()), None)
+                sink.add("tables", f"{strategy.method} failed: {type(err).__name__}: {err}"[:300],
+                         dataset=spec.dataset, location=page)
+                table = None
             if table is None:
                 tried.append({"method": strategy.method, "spec": spec.name, "score": None})
                 continue
