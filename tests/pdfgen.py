@@ -14,7 +14,8 @@ RULED = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
 
 def report_pdf(path: Path, heading: str, rows: list[list[str]], *, ruled: bool = True,
                header_rows: int = 1, spans: list[tuple] = (), provincia: str = "Azuay",
-               year: int = 2023, filler: int = 0, col_widths: list[float] | None = None) -> Path:
+               year: int = 2023, filler: int = 0, col_widths: list[float] | None = None,
+               running_header: str | None = None) -> Path:
     """A provincial report: title, a short narrative, `heading`, then one table."""
     styles = getSampleStyleSheet()
     story = [
@@ -31,5 +32,9 @@ def report_pdf(path: Path, heading: str, rows: list[list[str]], *, ruled: bool =
     cells = [[Paragraph(c, styles["Normal"]) if col_widths and len(c) > 20 else c for c in r] for r in rows]
     story.append(Table(cells, colWidths=col_widths, repeatRows=header_rows, style=TableStyle(style)))
     story.append(Paragraph("Fuente: Dirección Provincial", styles["Normal"]))
-    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    def header(canvas, doc) -> None:
+        if running_header:
+            canvas.drawString(72, A4[1] - 40, running_header)
+
+    SimpleDocTemplate(str(path), pagesize=A4).build(story, onFirstPage=header, onLaterPages=header)
     return path

@@ -144,3 +144,14 @@ def test_borderless_table_with_wrapped_labels(tmp_path: Path) -> None:
     assert [(r["tipo_contratacion"], r["procesos"]) for r in data["contratacion"]] == [
         ("Menor Cuantía de Bienes, Servicios y Obras de la Coordinación Provincial", 82),
         ("Subasta Inversa Electrónica", 2)]
+
+
+def test_running_page_headers_do_not_leak_into_labels(tmp_path: Path) -> None:
+    body = [[f"Proceso número {i}", f"{i + 1}", f"{(i + 1) * 10},00"] for i in range(70)]
+    rows = [["Tipo de contratación", "Número Total", "Valor Total"], *body]
+    pdf = report_pdf(tmp_path / "h.pdf", "6. Procesos de contratación pública", rows, filler=30, header_rows=0,
+                     running_header="Informe de Rendición de Cuentas - IESS Azuay")
+    data = _extract(pdf, tmp_path)
+    labels = [r["tipo_contratacion"] for r in data["contratacion"]]
+    assert labels == [f"Proceso número {i}" for i in range(70)]
+    assert len({r["source_page"] for r in data["contratacion"]}) >= 2
