@@ -1,9 +1,11 @@
 """The stage runner: every report through ingest → sections → tables → normalise →
-indicators → validate (in the per-report function, so workers validate in parallel) →
-write (in the parent, report by report), one report's failure never stopping the others."""
+indicators (the per-report function, mapped by an engine), then validate (one GX pass for
+the whole run) → write (report by report, atomically); one report's failure never stops the
+others."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -53,6 +55,7 @@ class ReportResult:
 
 
 def _dump(path: Path, obj: Any) -> None:
+    """JSON for a person to read, written atomically (temp file of this process + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1, default=_json_default), "utf-8")
@@ -222,8 +225,6 @@ def failed_report_row(res: ReportResult) -> Record:
 
 
 def _name_hash(name: str) -> str:
-    import hashlib
-
     return hashlib.sha256(name.encode()).hexdigest()
 
 
@@ -341,8 +342,8 @@ def run(opts: RunOptions) -> int:
             log.info("%s: its input is gone from %s; removing its rows", stale, opts.raw)
             write.remove_report(opts.processed, stale)
             manifest.pop(stale, None)
-    _write_json(_manifest_path(opts.processed), manifest)
-    _write_json(opts.interim / "run.json",
+    _dump(_manifest_path(opts.processed), manifest)
+    _dump(opts.interim / "run.json",
                 _run_stats(results, clock.seconds, time.perf_counter() - started))
     ok = len(results) - failures
     log.info("done: %d report(s) ok, %d failed", ok, failures)
@@ -373,9 +374,3 @@ def _run_stats(results: list[ReportResult], run_stages: dict[str, float], second
                      "timings": r.timings} for r in results],
     }
 
-
-def _write_json(path: Path, obj: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=1, default=str), "utf-8")
-    tmp.replace(path)
