@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
+from typing import Any
 
 from extract.identify import NotAReport, identify
 from extract.model import Document, Line
+
+_LARGE = 100  # pages from which reading a PDF shows a progress bar on a terminal
 
 
 class BadInput(Exception):
@@ -58,7 +62,7 @@ def _pdf_lines(path: Path) -> tuple[list[Line], int]:
     try:
         lines: list[Line] = []
         n = len(pdf)
-        for i in range(n):
+        for i in _pages(n, path):
             page = pdf[i]
             textpage = page.get_textpage()
             text = _clean(textpage.get_text_bounded())
@@ -68,6 +72,15 @@ def _pdf_lines(path: Path) -> tuple[list[Line], int]:
         return lines, n
     finally:
         pdf.close()
+
+
+def _pages(n: int, path: Path) -> range | Any:
+    """Page numbers, with a progress bar on a terminal for a large PDF."""
+    if n < _LARGE or not sys.stderr.isatty():
+        return range(n)
+    from tqdm import tqdm
+
+    return tqdm(range(n), desc=path.name, unit="page", leave=False, file=sys.stderr)
 
 
 def ingest(path: Path, root: Path | None = None) -> Document:

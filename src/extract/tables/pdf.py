@@ -23,8 +23,15 @@ def camelot_read(path: Path, page: int, flavor: str) -> list[Grid]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # camelot warns on pages without tables
         tables = camelot.read_pdf(str(path), pages=str(page), flavor=flavor)
-    return [Grid(t.df.values.tolist(), page, float(t.parsing_report.get("accuracy", 100.0)))
-            for t in tables]
+    return [Grid(t.df.values.tolist(), page, _confidence(t.parsing_report)) for t in tables]
+
+
+def _confidence(report: dict[str, Any]) -> float:
+    """Camelot's parsing report as a 0..100 confidence: its accuracy, lowered a little by the
+    share of empty cells (whitespace tables have many; a wrong grid has more)."""
+    accuracy = float(report.get("accuracy", 100.0))
+    whitespace = float(report.get("whitespace", 0.0))
+    return accuracy * (1 - 0.2 * whitespace / 100)
 
 
 class PdfGrids(Strategy):
