@@ -111,3 +111,11 @@ def test_a_failing_strategy_costs_only_itself(monkeypatch: pytest.MonkeyPatch, t
     # the next strategy in line reads the table
     assert {r["extraction_method"] for r in res.datasets["presupuesto"]} == {"pdfplumber"}
     assert len(res.datasets["presupuesto"]) == 5 and res.report["status"] == "ok"
+
+
+def test_a_page_break_between_a_group_label_and_its_rows(tmp_path: Path) -> None:
+    text = NAT_TXT.replace("Régimen Especial \nVoluntario \n", "Régimen Especial \nVoluntario \n\f12\n", 1)
+    assert "\f12" in text
+    data = _run(tmp_path, "salto.txt", text)
+    groups = {r["tipo_afiliado"]: r["sector"] for r in data["afiliados"]}
+    assert groups["Voluntarios en el Ecuador"] == "Régimen Especial Voluntario"

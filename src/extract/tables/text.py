@@ -24,6 +24,7 @@ TOTAL = regex.compile(r"^(?:sub)?totale?s?\b")
 _GRAND_TOTAL = regex.compile(r"^totale?s?\b")
 _MAX_HEADER_LINES = 14
 _PROSE_LEN = 70
+_PAGE_NUMBER = regex.compile(r"\d{1,3}")
 _ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")
 _HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
 
@@ -149,6 +150,8 @@ class TextRows(Strategy):
             if header_like(text, spec):
                 pending = []
                 continue
+            if n > 1 and _PAGE_NUMBER.fullmatch(text):
+                continue  # a page number between a group label and its rows keeps the label
             label, values = split_values(text, n)
             if not values:
                 prose = prose + 1 if len(text) >= _PROSE_LEN else 0
@@ -160,7 +163,7 @@ class TextRows(Strategy):
             is_total = bool(TOTAL.match(key(label))) if label else False
             complete = len(values) == n or (is_total and len(values) >= n_required)
             if not complete or not (label or pending):
-                if not (idx in last_page_line and regex.fullmatch(r"\d{1,3}", text)):
+                if not (idx in last_page_line and _PAGE_NUMBER.fullmatch(text)):
                     table.skipped.append(text)
                     if label:
                         table.dropped += 1
