@@ -119,3 +119,42 @@ def test_a_page_break_between_a_group_label_and_its_rows(tmp_path: Path) -> None
     data = _run(tmp_path, "salto.txt", text)
     groups = {r["tipo_afiliado"]: r["sector"] for r in data["afiliados"]}
     assert groups["Voluntarios en el Ecuador"] == "Régimen Especial Voluntario"
+
+
+SINGLE_YEAR = """Informe de Rendición de Cuentas 2023
+Instituto Ecuatoriano de Seguridad Social - Dirección Provincial de Azuay
+Resumen Ejecutivo
+El Director Provincial presenta la gestión del periodo fiscal 2023.
+1. Prestaciones de pensiones
+Prestación Número de beneficiarios Valor pagado
+Vejez 1.700 2.263.037,81
+Montepío 508 2.152.156,19
+Auxilio de funerales 581 300.000,00
+Total 2.789 4.715.194,00
+Fuente: Coordinación Provincial de Prestaciones
+"""
+
+
+def _single_year_checks(data: dict) -> None:
+    assert data["id"] == "iess-azuay-2023"
+    assert [(r["prestacion"], r["anio"], r["pensionistas"]) for r in data["pensionistas"]] == [
+        ("Vejez", 2023, 1700), ("Montepío", 2023, 508), ("Auxilio de funerales", 2023, 581)]
+    assert [(r["prestacion"], r["anio"], r["monto_usd"]) for r in data["pensiones_montos"]] == [
+        ("Vejez", 2023, D("2263037.81")), ("Montepío", 2023, D("2152156.19")),
+        ("Auxilio de funerales", 2023, D("300000.00"))]
+    totals = {(t["dataset"], t["medida"], t["anio"]): t["valor"] for t in data["totales"]}
+    assert totals[("pensionistas", "pensionistas", 2023)] == D("2789")
+    assert totals[("pensiones_montos", "monto_usd", 2023)] == D("4715194.00")
+
+
+def test_a_single_year_table_is_of_the_fiscal_year(tmp_path: Path) -> None:
+    _single_year_checks(_run(tmp_path, "azuay.txt", SINGLE_YEAR))
+
+
+def test_a_single_year_table_in_a_pdf(tmp_path: Path) -> None:
+    rows = [r.rsplit(" ", 2) for r in SINGLE_YEAR.splitlines()[6:10]]
+    rows = [["Prestación", "Número de beneficiarios", "Valor pagado"], *rows]
+    pdf = report_pdf(tmp_path / "azuay.pdf", "1. Prestaciones de pensiones", rows)
+    res = extract_report(pdf, tmp_path, tmp_path / "interim")
+    assert not res.failed, res.error
+    _single_year_checks({"id": res.report_id, **res.datasets})

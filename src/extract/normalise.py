@@ -10,7 +10,7 @@ import regex
 from extract.model import Document, Sink
 from extract.numbers import NumberError, parse_decimal
 from extract.tables.base import RawRow, RawTable
-from extract.tables.spec import Column, TableSpec
+from extract.tables.spec import FISCAL_YEAR, Column, TableSpec
 
 _CENT = Decimal("0.01")
 _DASH = regex.compile(r"^[-−–]$")
@@ -48,7 +48,7 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
         if row.total:
             totals.extend(
                 {"report_id": doc.report_id, "dataset": spec.dataset, "etiqueta": row.label,
-                 "medida": col.field, "anio": col.year, "estado": col.span, "valor": val,
+                 "medida": col.field, "anio": _year(doc, col.year), "estado": col.span, "valor": val,
                  "_seq": seq, **prov}
                 for col, val in cells if col.keep and val is not None
             )
@@ -60,7 +60,7 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
         base.update(row.fields)
         if spec.label_code:
             base.update(_split_code(spec.label_code, row.label, spec.label))
-        details.extend(_tidy(spec, base, cells, prov))
+        details.extend(_tidy(spec, base, cells, prov, doc.identity.anio_fiscal))
     return details, totals
 
 
@@ -83,7 +83,12 @@ def _read_cells(spec: TableSpec, columns: list[Column], row: RawRow,
     return out
 
 
-def _tidy(spec: TableSpec, base: Record, cells: list[tuple[Column, Any]], prov: Record) -> list[Record]:
+def _year(doc: Document, year: int | None) -> int | None:
+    return doc.identity.anio_fiscal if year == FISCAL_YEAR else year
+
+
+def _tidy(spec: TableSpec, base: Record, cells: list[tuple[Column, Any]], prov: Record,
+          fiscal_year: int) -> list[Record]:
     """One record per (year, span) key; columns without a year or span go on every record."""
     keyed: dict[tuple[int | None, str | None], Record] = {}
     for col, val in cells:
@@ -94,7 +99,7 @@ def _tidy(spec: TableSpec, base: Record, cells: list[tuple[Column, Any]], prov: 
     for (year, span), measures in keyed.items():
         rec = dict(base)
         if spec.years:
-            rec["anio"] = year
+            rec["anio"] = fiscal_year if year == FISCAL_YEAR else year
         if spec.spans:
             rec[spec.spans["field"]] = span
         rec.update(measures)

@@ -10,6 +10,7 @@ import regex
 from extract import specs
 from extract.textutil import key
 
+FISCAL_YEAR = 0  # Column.year of a column named without a year: the report's fiscal year
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _GENERIC_HEADER_WORDS = frozenset(
     ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic", "usd", "%", "n", "no", "nro"]
@@ -74,7 +75,7 @@ class TableSpec:
             header_words=frozenset(key(w) for w in d.get("header_words", ())) | _GENERIC_HEADER_WORDS,
             label=d["label"],
             group=d.get("group"),
-            years=ColumnSpec(years["field"], years["kind"]) if years else None,
+            years=ColumnSpec(years["field"], years["kind"], tuple(years.get("match", ()))) if years else None,
             columns=tuple(
                 ColumnSpec(c["field"], c["kind"], tuple(c.get("match", ())), c.get("keep", True),
                            c.get("required", True))
@@ -117,9 +118,12 @@ class TableSpec:
         if self.years:
             for m in _YEAR.finditer(text):
                 claim(m.start(), m.end(), None, int(m.group(1)))
+        named = list(self.columns)
+        if self.years and self.years.match and not claims:
+            named.append(self.years)  # no year printed: a column of the report's fiscal year
         hits = [
             (m.start(), m.end(), col)
-            for col in self.columns
+            for col in named
             for pattern in col.match
             for m in regex.finditer(_loose(pattern), text)
         ]
@@ -128,9 +132,10 @@ class TableSpec:
         claims.sort()
         cols = []
         for _, _, col, year in claims:
-            if col is None:
+            if col is None or col is self.years:
                 assert self.years is not None
-                cols.append(Column(self.years.field, self.years.kind, True, True, year=year))
+                cols.append(Column(self.years.field, self.years.kind, True, True,
+                                   year=FISCAL_YEAR if year is None else year))
             else:
                 cols.append(Column(col.field, col.kind, col.keep, col.required))
         return self._spread_spans(text, cols)
