@@ -23,6 +23,7 @@ extract: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 docs: $(VENV)/.installed
@@ -32,7 +33,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(INTERIM)/*/ $(PROCESSED)/*/ $(PROCESSED)/.staging

@@ -26,6 +26,6 @@ def page_png(pdf_path: Path, page: int, out_dir: Path) -> Path:
             for row in table.cells:
                 for cell in row:
                     image.draw_rect((cell.x1, p.height - cell.y2, cell.x2, p.height - cell.y1),
-                                    fill=None, stroke="green", stroke_width=2)
+                                    fill=(0, 0, 0, 0), stroke="green", stroke_width=2)
         image.save(out, format="PNG")
     return out

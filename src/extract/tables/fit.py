@@ -43,8 +43,9 @@ def _reconciled(table: RawTable, details: list) -> float:
             if not col.keep or col.kind == "percent" or i >= len(total.values):
                 continue
             expected = _num(total.values[i])
-            parts = [_num(r.values[i]) for r in details if i < len(r.values)]
-            if expected is None or any(p is None for p in parts):
+            read = [_num(r.values[i]) for r in details if i < len(r.values)]
+            parts = [p for p in read if p is not None]
+            if expected is None or len(parts) != len(read):
                 continue
             checks += 1
             ok += abs(sum(parts, Decimal(0)) - expected) <= _TOLERANCE

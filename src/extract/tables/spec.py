@@ -131,13 +131,13 @@ class TableSpec:
             claim(start, end, col, None)
         claims.sort()
         cols = []
-        for _, _, col, year in claims:
-            if col is None or col is self.years:
+        for _, _, claimed, year in claims:
+            if claimed is None or claimed is self.years:
                 assert self.years is not None
                 cols.append(Column(self.years.field, self.years.kind, True, True,
                                    year=FISCAL_YEAR if year is None else year))
             else:
-                cols.append(Column(col.field, col.kind, col.keep, col.required))
+                cols.append(Column(claimed.field, claimed.kind, claimed.keep, claimed.required))
         return self._spread_spans(text, cols)
 
     def _spread_spans(self, text: str, cols: list[Column]) -> list[Column]:
