@@ -163,6 +163,57 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
     return table
 
 
+def read_record_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | None:
+    """A records-layout table (long wrapped cells, a count such as `Rec. 5`) from grids: each
+    column named by the spec's `[grid]` header words; a row with an empty first cell continues
+    the text of the row above (a cell broken by a page)."""
+    fields: dict[str, str] = spec.extra.get("grid", {})
+    count = spec.extra["count"]
+    count_re = regex.compile(count["pattern"], regex.IGNORECASE)
+    table: RawTable | None = None
+    for grid in grids:
+        cells = [[clean(c) for c in row] for row in grid.cells]
+        if not cells or not all(regex.search(p, key(" ".join(cells[0]))) for p in spec.header):
+            continue
+        roles = _record_roles(fields, cells[0])
+        if spec.label not in roles.values() or count["field"] not in roles.values():
+            continue
+        if table is None:
+            table = RawTable(spec.dataset, spec.name, method, [Column(count["field"], "count", True, True)],
+                             [], fold_ws(" ".join(cells[0])))
+        for row in cells[1:]:
+            values = {f: row[j] for j, f in roles.items() if j < len(row)}
+            if not values.get(spec.label) and table.rows:
+                for f in (spec.extra["text_field"], spec.extra["document"]["field"]):
+                    extra = values.get(f)
+                    if extra:
+                        table.rows[-1].fields[f] = fold_ws(f"{table.rows[-1].fields.get(f) or ''} {extra}")
+                continue
+            m = count_re.search(values.get(count["field"], ""))
+            if not values.get(spec.label) or m is None:
+                table.skipped.append(" | ".join(row))
+                continue
+            table.rows.append(RawRow(
+                values[spec.label], [m["n"]], page=grid.page,
+                fields={spec.extra["text_field"]: values.get(spec.extra["text_field"]) or None,
+                        spec.extra["document"]["field"]: values.get(spec.extra["document"]["field"]) or None}))
+    if table is None or not table.rows:
+        return None
+    table.pages = sorted({r.page for r in table.rows if r.page is not None})
+    return table
+
+
+def _record_roles(fields: dict[str, str], header: list[str]) -> dict[int, str]:
+    """Grid column -> field, each field claimed once, in the spec's order."""
+    roles: dict[int, str] = {}
+    for j, text in enumerate(header):
+        for field, pattern in fields.items():
+            if field not in roles.values() and regex.search(pattern, key(text)):
+                roles[j] = field
+                break
+    return roles
+
+
 def _cell(row: list[str], j: int | None) -> str:
     return row[j] if j is not None and j < len(row) else ""
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from extract.model import Line, Sink
 from extract.tables.base import RawTable, Strategy
-from extract.tables.grid import Grid, read_grids
+from extract.tables.grid import Grid, read_grids, read_record_grids
 from extract.tables.spec import TableSpec
 
 log = logging.getLogger("extract.tables")
@@ -52,7 +52,10 @@ class PdfGrids(Strategy):
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         pages = sorted({ln.page for ln in lines if ln.page is not None})
-        return read_grids(spec, self.grids(pages), self.method) if pages else None
+        if not pages:
+            return None
+        read = read_record_grids if spec.layout == "records" else read_grids
+        return read(spec, self.grids(pages), self.method)
 
 
 class CamelotLattice(PdfGrids):

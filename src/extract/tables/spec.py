@@ -86,7 +86,7 @@ class TableSpec:
             label_vocabulary=tuple(key(w) for w in d.get("label_vocabulary", ())),
             none=tuple(d.get("none", ())),
             end=tuple(d.get("end", ())) or DEFAULT_END,
-            extra={k: v for k, v in d.items() if k in ("record_start", "text_field", "document", "count")},
+            extra={k: v for k, v in d.items() if k in ("record_start", "text_field", "document", "count", "grid")},
         )
 
     def complete(self, columns: list[Column]) -> bool:
