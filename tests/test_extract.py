@@ -138,7 +138,7 @@ def test_money_is_exact_decimal(pdf_run: Path) -> None:
                                      "presupuesto", "recomendaciones", "enajenacion", "totales",
                                      "indicadores", "secciones"])
 def test_pdf_equals_text(pdf_run: Path, text_run: Path, dataset: str) -> None:
-    drop = ["source_file", "source_page", "source_line", "start_page", "start_line", "evidencia",
+    drop = ["source_file", "source_page", "source_line", "start_page", "start_line",
             "extraction_method"]
 
     def frame(root: Path) -> pd.DataFrame:
@@ -238,3 +238,12 @@ def test_camelot_lattice_reads_the_same_tables_as_the_text_layer(name: str) -> N
             return [(r.group, r.label, [v for v in r.values if v], r.page) for r in table.rows]
 
         assert cells(lattice[dataset]) == cells(t), dataset
+
+
+def test_evidence_is_the_sentence_without_headings_or_page_numbers(pdf_run: Path) -> None:
+    ev = read(pdf_run, "indicadores").set_index(["report_id", "indicador"]).evidencia
+    assert ev[(NAT, "presupuesto_codificado_usd")].startswith("El presupuesto codificado del Instituto")
+    assert ev[(NAT, "afiliados_total")].startswith("Como principales resultados")
+    assert ev[(NAT, "pensionistas_total")].startswith("El IESS ha garantizado el pago oportuno")
+    assert ev[(LOJA, "afiliados_mujeres")] == ("El total de afiliados que tiene el IESS Loja, se dividen de la "
+                                               "siguiente manera: género Femenino 49.867 y género Masculino 33.265.")

@@ -16,6 +16,7 @@ from typing import Any
 import regex
 
 from extract import specs
+from extract.furniture import furniture
 from extract.model import Document, Line, Sink
 from extract.numbers import NumberError, find_numbers, read
 from extract.textutil import ends_open, fold_same_length, fold_ws
@@ -57,15 +58,20 @@ def rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
-def sentences(lines: list[Line]) -> list[Sentence]:
+def sentences(lines: list[Line], headings: frozenset[int] = frozenset()) -> list[Sentence]:
     """The text cut into sentences, each tied to the line where it starts.
 
     A sentence ends at `.`, `;`, `!`, `?` or `:` before an uppercase word or at the end of a
-    line, at a bullet, and at a blank line followed by an uppercase word; wrapped lines in
+    line, at a bullet, at a heading (`headings`: line indexes, left out), and after a short
+    line (the last line of a paragraph) when the next starts in uppercase; wrapped lines in
     between are joined.
+    Page furniture (running headers, footers, page numbers) is left out.
     """
     out: list[Sentence] = []
     buf, start = "", None
+    skip = furniture(lines)
+    lengths = sorted(len(ln.text.strip()) for ln in lines if ln.text.strip())
+    short = 0.7 * lengths[int(len(lengths) * 0.75)] if lengths else 0
 
     def close() -> None:
         nonlocal buf, start
@@ -73,15 +79,17 @@ def sentences(lines: list[Line]) -> list[Sentence]:
             out.append(Sentence(fold_ws(buf), start))
         buf, start = "", None
 
-    blank = False
-    for line in lines:
+    previous = ""
+    for i, line in enumerate(lines):
         text = line.text.strip()
-        if not text:
-            blank = True
+        if i in headings:
+            close()
             continue
-        if blank and text[0].isupper() and not ends_open(buf):
+        if not text or i in skip:
+            continue
+        if text[0].isupper() and len(previous) < short and not ends_open(buf):
             close()  # a paragraph break
-        blank = False
+        previous = text
         for k, piece in enumerate(_SENTENCE_END.split(text)):
             if k > 0:
                 close()
@@ -94,11 +102,12 @@ def sentences(lines: list[Line]) -> list[Sentence]:
     return out
 
 
-def extract(doc: Document, sink: Sink) -> list[dict[str, Any]]:
-    """Indicator records of the report, plus anomalies for conflicts and malformed numbers."""
+def extract(doc: Document, sink: Sink, headings: frozenset[int] = frozenset()) -> list[dict[str, Any]]:
+    """Indicator records of the report, plus anomalies for conflicts and malformed numbers;
+    `headings` are the indexes of heading lines (no sentence runs across one)."""
     _scan_malformed(doc, sink)
     found: dict[tuple[str, int], list[tuple[Decimal, Sentence, Rule]]] = {}
-    for sent in sentences(doc.lines):
+    for sent in sentences(doc.lines, headings):
         folded = fold_same_length(sent.text)
         for rule in rules():
             if any(n not in folded for n in rule.needs) or any(x in folded for x in rule.excludes):

@@ -160,7 +160,8 @@ def _extract(doc: Document, out: Path, clock: _Clock) -> ReportResult:
             data[table.dataset] = details
             data["totales"].extend(totals)
     with clock("indicators"):
-        data["indicadores"] = indicators.extract(doc, sink)
+        headings = frozenset(i for s in secs for i in s.title_lines)
+        data["indicadores"] = indicators.extract(doc, sink, headings)
     log.info("%s: normalise: %s", rid, ", ".join(f"{k}={len(v)}" for k, v in data.items()))
     _dump(out / "04-normalised.json", data)
 

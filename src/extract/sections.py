@@ -33,10 +33,16 @@ class Section:
     end: int
     start_page: int | None
     start_line: int | None
+    title_end: int  # first line after the heading's own (possibly wrapped) title
+
+    @property
+    def title_lines(self) -> range:
+        return range(self.start, self.title_end)
 
 
-def _title_continuation(lines: list[Line], i: int, title: str) -> str:
-    """The heading title joined with the lines that continue it (a blank line may intervene)."""
+def _title_continuation(lines: list[Line], i: int, title: str) -> tuple[str, int]:
+    """The heading title joined with the lines that continue it (a blank line may intervene),
+    and the index of its last line."""
     j, joined = i, 0
     while joined < _MAX_TITLE_LINES - 1:
         k = j + 1
@@ -48,7 +54,7 @@ def _title_continuation(lines: list[Line], i: int, title: str) -> str:
         if not nxt or not (ends_open(title) or starts_lower(nxt)):
             break
         title, j, joined = f"{title} {nxt}", k, joined + 1
-    return title
+    return title, j
 
 
 def _accept(num: str, state: list[int]) -> bool:
@@ -72,14 +78,14 @@ def _accept(num: str, state: list[int]) -> bool:
 def detect(lines: list[Line]) -> list[Section]:
     """Every heading of the document, in order, with the line range of its section."""
     unnumbered = {key(h) for h in specs.load("sections")["unnumbered"]}
-    found: list[tuple[str | None, str, int, int]] = []  # numero, titulo, nivel, index
+    found: list[tuple[str | None, str, int, int, int]] = []  # numero, titulo, nivel, first, last
     state = [0, 0]
     for i, line in enumerate(lines):
         text = line.text.strip()
         if not text:
             continue
         if key(text).rstrip(" .:") in unnumbered:
-            found.append((None, fold_ws(text).rstrip(" .:"), 1, i))
+            found.append((None, fold_ws(text).rstrip(" .:"), 1, i, i))
             continue
         m = _NUMBERED.match(text)
         if not m or not _looks_like_title(m["title"]):
@@ -87,13 +93,13 @@ def detect(lines: list[Line]) -> list[Section]:
         num = m["num"]
         if not _accept(num, state):
             continue
-        title = _title_continuation(lines, i, m["title"].strip())
-        found.append((num, fold_ws(title).rstrip(" ."), 1 if "." not in num else 2, i))
+        title, last = _title_continuation(lines, i, m["title"].strip())
+        found.append((num, fold_ws(title).rstrip(" ."), 1 if "." not in num else 2, i, last))
     sections = []
-    for k, (numero, titulo, nivel, idx) in enumerate(found):
+    for k, (numero, titulo, nivel, idx, last) in enumerate(found):
         end = found[k + 1][3] if k + 1 < len(found) else len(lines)
         line = lines[idx]
-        sections.append(Section(numero, titulo, nivel, k + 1, idx, end, line.page, line.line))
+        sections.append(Section(numero, titulo, nivel, k + 1, idx, end, line.page, line.line, last + 1))
     return sections
 
 

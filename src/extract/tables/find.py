@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import regex
 
 from extract import specs
+from extract.furniture import furniture
 from extract.model import Document, Line, Sink
 from extract.sections import Section
 from extract.tables.base import RawTable, Strategy
@@ -47,22 +48,6 @@ class Found:
     stated_none: bool = False
 
 
-def running_lines(lines: list[Line], min_pages: int = 3) -> set[int]:
-    """Indexes of running headers and footers: the first or last line of a page whose text
-    (digits aside, so `Página 3 de 17` counts) starts or ends at least `min_pages` pages."""
-    edges: dict[int, list[int]] = {}
-    for i, line in enumerate(lines):
-        if line.page is not None and line.text.strip():
-            edges.setdefault(line.page, []).append(i)
-    if len(edges) < min_pages:
-        return set()
-    shape = {i: regex.sub(r"\d+", "#", key(lines[i].text)) for idx in edges.values() for i in (idx[0], idx[-1])}
-    counts: dict[str, int] = {}
-    for text in shape.values():
-        counts[text] = counts.get(text, 0) + 1
-    return {i for i, text in shape.items() if counts[text] >= min_pages and text != "#"}
-
-
 def section_ranges(spec: TableSpec, sections: list[Section]) -> list[Section]:
     """Sections whose heading matches the spec, in document order."""
     return [s for s in sections if any(regex.search(p, key(s.titulo)) for p in spec.sections)]
@@ -88,7 +73,7 @@ def find_tables(doc: Document, sections: list[Section], sink: Sink,
 def _find_dataset(doc: Document, sections: list[Section], dataset: str,
                   variants: list[TableSpec], sink: Sink, strategies: Strategies) -> Found:
     matched = {s.start: s for spec in variants for s in section_ranges(spec, sections)}
-    running = running_lines(doc.lines)
+    running = furniture(doc.lines)
     regions = [[ln for i, ln in enumerate(doc.lines[s.start:s.end], s.start) if i not in running]
                for s in sorted(matched.values(), key=lambda s: s.start)]
     text_only: Strategies = {"rows": [TextRows()], "records": [TextRecords()]}
