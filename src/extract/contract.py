@@ -22,13 +22,13 @@ PROVENANCE = [
 _COLUMNS: dict[str, list[tuple[str, pa.DataType]]] = {
     "reports": [
         ("report_id", TEXT), ("entidad", TEXT), ("ambito", TEXT), ("provincia", TEXT),
-        ("anio_fiscal", YEAR), ("source_file", TEXT), ("sha256", TEXT), ("pages", pa.int32()),
-        ("status", TEXT), ("tables_found", pa.int32()), ("extracted_at", pa.timestamp("s", "UTC")),
+        ("anio_fiscal", YEAR), ("source_file", TEXT), ("sha256", TEXT), ("pages", COUNT),
+        ("status", TEXT), ("tables_found", COUNT), ("extracted_at", pa.timestamp("s", "UTC")),
         ("error", TEXT),
     ],
     "secciones": [
-        ("report_id", TEXT), ("numero", TEXT), ("titulo", TEXT), ("nivel", pa.int8()),
-        ("orden", pa.int32()), ("start_page", pa.int32()), ("start_line", pa.int32()),
+        ("report_id", TEXT), ("numero", TEXT), ("titulo", TEXT), ("nivel", COUNT),
+        ("orden", COUNT), ("start_page", pa.int32()), ("start_line", pa.int32()),
     ],
     "afiliados": [
         ("report_id", TEXT), ("sector", TEXT), ("tipo_afiliado", TEXT), ("anio", YEAR),
