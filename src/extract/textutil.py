@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 import regex
 
@@ -30,7 +31,12 @@ def slug(text: str) -> str:
 
 def fold_same_length(text: str) -> str:
     """Lowercase without accents, one character for one, so match offsets map back to `text`."""
-    return "".join((key(c) or c)[:1] if c.strip() else c for c in text)
+    return "".join(map(_fold_char, text))
+
+
+@cache
+def _fold_char(c: str) -> str:
+    return (key(c) or c)[:1] if c.strip() else c
 
 
 #: Words after which a wrapped label continues on the next line.
