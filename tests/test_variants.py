@@ -62,6 +62,13 @@ def test_sections_tolerate_a_skipped_number_and_ignore_lists() -> None:
         ("3.3", "Pensiones"), ("5", "Presupuesto"), ("6.1", "Contratación")]
 
 
+def test_headings_with_other_separators() -> None:
+    secs = detect(_lines("1.- COBERTURA INSTITUCIONAL\nTexto del informe.\n2) Logros alcanzados\n2.1.- Afiliación\n3 - Presupuesto"))
+    assert [(s.numero, s.titulo, s.nivel) for s in secs] == [
+        ("1", "COBERTURA INSTITUCIONAL", 1), ("2", "Logros alcanzados", 1), ("2.1", "Afiliación", 2),
+        ("3", "Presupuesto", 1)]
+
+
 def test_header_synonyms_in_text_input(tmp_path: Path) -> None:
     text = LOJA_TXT.replace("Vigente", "Codificado").replace("Número \n\nTotal", "Cantidad")
     data = _run(tmp_path, "variante.txt", text)

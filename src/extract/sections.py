@@ -16,7 +16,7 @@ from extract.model import Line
 from extract.textutil import ends_open, fold_ws, key, starts_lower
 
 _NUMBERED = regex.compile(
-    r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})?)(?!\d)(?P<dot>\.)?\s+(?P<title>\p{Lu}[^\n]{2,160})$"
+    r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})?)(?!\d)\.?(?:\s*[-–)]\s*|\s+)(?P<title>\p{Lu}[^\n]{2,160})$"
 )
 _MAX_TITLE_LINES = 3
 
