@@ -32,11 +32,12 @@ def test_sample_passes_every_critical_expectation(result: ReportResult, tmp_path
     # the report's own rounding: its pension amounts add up to 1 USD more than its total, and
     # three printed year-on-year changes differ by 1 USD from the amounts printed beside them
     assert sorted((f.dataset, f.expectation, f.details) for f in warnings) == [
-        ("pensiones_montos", "derived:variacion", "Discapacidad"),
-        ("pensiones_montos", "derived:variacion", "Invalidez"),
-        ("pensiones_montos", "derived:variacion", "Vejez"),
+        ("pensiones_montos", "derived:variacion", "Campesino / Invalidez"),
+        ("pensiones_montos", "derived:variacion", "Campesino / Vejez"),
+        ("pensiones_montos", "derived:variacion", "General (IVM) / Discapacidad"),
         ("pensiones_montos", "reconcile_total:monto_usd", "Total prestaciones anio=2023 estado=None")]
     assert any("5849406500.00 vs printed 5849406499.00" in f.observed for f in warnings)
+    assert all(f.location and f.location.startswith("line ") for f in warnings)
     subtotals = [f for f in verdict.findings if "Subtotal" in (f.details or "")]
     assert len(subtotals) == 4 and all(f.success for f in subtotals)  # 2 subtotals x 2 years
     assert any(a["stage"] == "validate" for a in res.datasets["anomalias"])

@@ -63,7 +63,8 @@ def test_sections_tolerate_a_skipped_number_and_ignore_lists() -> None:
 
 
 def test_headings_with_other_separators() -> None:
-    secs = detect(_lines("1.- COBERTURA INSTITUCIONAL\nTexto del informe.\n2) Logros alcanzados\n2.1.- Afiliación\n3 - Presupuesto"))
+    secs = detect(_lines("1.- COBERTURA INSTITUCIONAL\nTexto del informe.\n2) Logros alcanzados\n"
+                         "2.1.- Afiliación\n3 - Presupuesto"))
     assert [(s.numero, s.titulo, s.nivel) for s in secs] == [
         ("1", "COBERTURA INSTITUCIONAL", 1), ("2", "Logros alcanzados", 1), ("2.1", "Afiliación", 2),
         ("3", "Presupuesto", 1)]

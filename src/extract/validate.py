@@ -41,6 +41,19 @@ class Finding:
     success: bool
     observed: str | None = None
     details: str | None = None
+    location: str | None = None  # page or line of the row it concerns
+
+
+def _where(row: dict[str, Any]) -> str | None:
+    if row.get("source_page") is not None:
+        return f"page {row['source_page']}"
+    return f"line {row['source_line']}" if row.get("source_line") is not None else None
+
+
+def _name(row: dict[str, Any]) -> str:
+    """A detail row as a reader finds it in the report: `Campesino / Vejez`."""
+    parts = [row.get(k) for k in ("seguro", "sector", "prestacion", "tipo_afiliado", "unidad")]
+    return " / ".join(str(p) for p in parts if p)
 
 
 @dataclass
@@ -202,7 +215,7 @@ def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
         findings.append(Finding(
             ds, f"reconcile_total:{medida}", "warning", ok,
             f"detail sum {detail} vs printed {total['valor']}",
-            f"{total['etiqueta']} anio={total['anio']} estado={total['estado']}"))
+            f"{total['etiqueta']} anio={total['anio']} estado={total['estado']}", _where(total)))
     for r in data.get("presupuesto", []):
         cod, dev, pct = r.get("codificado_usd"), r.get("devengado_usd"), r.get("ejecucion_pct")
         if cod and dev is not None and pct is not None:
@@ -210,7 +223,7 @@ def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
             ok = abs(computed - Decimal(pct)) <= _PCT_TOLERANCE
             if not ok:
                 findings.append(Finding("presupuesto", "derived:ejecucion_pct", "warning", False,
-                                        f"printed {pct}% vs computed {computed}%", r.get("unidad")))
+                                        f"printed {pct}% vs computed {computed}%", _name(r), _where(r)))
     for ds, rows in data.items():
         findings.extend(_derived(ds, rows, data.get("totales", [])))
     return findings
@@ -237,12 +250,12 @@ def _derived(ds: str, rows: list[dict[str, Any]], totals: list[dict[str, Any]]) 
         return []
     years: dict[int, dict[int, Decimal]] = defaultdict(dict)
     printed: dict[int, dict[str, Any]] = {}
-    labels: dict[int, str] = {}
+    source: dict[int, dict[str, Any]] = {}
     for r in rows:
         if r.get("anio") is not None and r.get(measure) is not None and "_seq" in r:
             years[r["_seq"]][r["anio"]] = Decimal(r[measure])
             printed[r["_seq"]] = r.get("_derived") or {}
-            labels[r["_seq"]] = str(r.get("prestacion") or r.get("tipo_afiliado") or "")
+            source[r["_seq"]] = r
     grand = {t["anio"]: Decimal(t["valor"]) for t in totals
              if t["dataset"] == ds and t["medida"] == measure and not t["etiqueta"].lower().startswith("sub")}
     findings = []
@@ -255,13 +268,14 @@ def _derived(ds: str, rows: list[dict[str, Any]], totals: list[dict[str, Any]]) 
             computed = by_year[last] - by_year[first]
             if abs(computed - Decimal(shown["variacion"])) > _TOLERANCE:
                 findings.append(Finding(ds, "derived:variacion", "warning", False,
-                                        f"printed {shown['variacion']} vs computed {computed}", labels[seq]))
+                                        f"printed {shown['variacion']} vs computed {computed}",
+                                        _name(source[seq]), _where(source[seq])))
         if "participacion_pct" in shown and grand.get(last):
             computed = (by_year[last] / grand[last] * 100).quantize(Decimal("0.01"))
             if abs(computed - Decimal(shown["participacion_pct"])) > _SHARE_TOLERANCE:
                 findings.append(Finding(ds, "derived:participacion_pct", "warning", False,
                                         f"printed {shown['participacion_pct']}% vs computed {computed}%",
-                                        labels[seq]))
+                                        _name(source[seq]), _where(source[seq])))
     return findings
 
 
@@ -272,7 +286,7 @@ def _finish(res: ReportResult, verdict: Verdict) -> None:
         verdict.findings.extend(reconcile(res.datasets))
     for f in verdict.findings:
         if f.severity == "warning" and not f.success:
-            row = {"report_id": rid, "stage": "validate", "dataset": f.dataset, "location": None,
+            row = {"report_id": rid, "stage": "validate", "dataset": f.dataset, "location": f.location,
                    "raw_text": f.observed, "problem": f"{f.expectation} failed ({f.details})"}
             res.datasets.setdefault("anomalias", []).append(row)
             log.warning("%s: %s: %s failed: %s", rid, f.dataset, f.expectation, f.observed)
