@@ -55,7 +55,8 @@ def section_ranges(spec: TableSpec, sections: list[Section]) -> list[Section]:
 
 def find_tables(doc: Document, sections: list[Section], sink: Sink,
                 strategies: Strategies | None = None) -> list[Found]:
-    """One result per dataset: the first spec variant whose table is found wins."""
+    """One result per dataset: its table (see `_read` for how candidates are chosen), or why
+    there is none."""
     by_dataset: dict[str, list[TableSpec]] = {}
     for spec in load_specs():
         by_dataset.setdefault(spec.dataset, []).append(spec)
@@ -92,10 +93,11 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str,
         log.info("%s: %s: table found outside its expected section", doc.report_id, dataset)
         return Found(dataset, table, True)
     if regions:
-        first = regions[0][0]
+        first = next((r[0] for r in regions if r), None)
         tried = ", ".join(sorted({m for v in variants for m in _methods(v, strategies)}))
         sink.add("tables", f"table not found (tried {tried})", dataset=dataset,
-                 location=first.location, raw_text=first.text.strip()[:200])
+                 location=first.location if first else None,
+                 raw_text=first.text.strip()[:200] if first else None)
     else:
         log.info("%s: %s: no section for this table in the report", doc.report_id, dataset)
     return Found(dataset, None, bool(regions))
