@@ -120,3 +120,15 @@ def test_irregular_digit_groups_are_refused(groups: list[int], data: st.DataObje
         return  # `12.5` is a dot-decimal, a well-formed number of prose
     with pytest.raises(NumberError):
         read(text)
+
+
+@pytest.mark.parametrize("name", ["iess-nacional-2024.txt", "iess-loja-2024.txt"])
+def test_every_number_of_the_samples_reads_but_the_malformed(name: str) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "raw" / name).read_text("utf-8")
+    found = [f for line in text.splitlines() for f in find_numbers(line)]
+    refused = [f.raw for f in found if f.error]
+    expected = ["8.818.67.9583", "USD 9713.404.565"] if "nacional" in name else []
+    assert refused == expected
+    assert len(found) > 100 and all(f.reading is not None for f in found if not f.error)
