@@ -35,6 +35,8 @@ def _run(tmp: Path, name: str, text: str) -> dict:
 @pytest.mark.parametrize(("text", "expected"), [
     ("Informe de Rendición de Cuentas 2023. IESS Dirección Provincial de Santo Domingo de los "
      "Tsáchilas.", ("provincial", "Santo Domingo de los Tsáchilas", 2023, "iess-santo-domingo-de-los-tsachilas-2023")),
+    ("Rendición de Cuentas 2024 de la Dirección Provincial del IESS Santo Domingo. El Director Provincial...",
+     ("provincial", "Santo Domingo de los Tsáchilas", 2024, "iess-santo-domingo-de-los-tsachilas-2024")),
     ("IESS. Rendición de cuentas del periodo fiscal 2022. La Coordinación Provincial de El Oro ...",
      ("provincial", "El Oro", 2022, "iess-el-oro-2022")),
     ("Instituto Ecuatoriano de Seguridad Social: Informe de Rendición de Cuentas 2025, a nivel nacional.",

@@ -16,7 +16,10 @@ PROVINCIAS = (
     "Sucumbíos", "Tungurahua", "Zamora Chinchipe",
 )
 
-_PROV_ALT = "|".join(sorted((key(p) for p in PROVINCIAS), key=len, reverse=True))
+#: Short forms the reports also use, to the province's full name.
+ALIASES = {"santo domingo": "Santo Domingo de los Tsáchilas", "tsachilas": "Santo Domingo de los Tsáchilas"}
+_NAMES = {key(p): p for p in PROVINCIAS} | ALIASES
+_PROV_ALT = "|".join(sorted(_NAMES, key=len, reverse=True))
 # "Dirección Provincial de Loja", "Dirección Provincial del IESS Loja", "IESS Loja"
 _PROVINCIAL = regex.compile(
     rf"(?:(?:direccion|coordinacion) provincial(?: del iess)?(?: de| en)?|iess)\s+(?P<prov>{_PROV_ALT})\b"
@@ -46,14 +49,15 @@ def identify(text: str) -> Identity:
     if not years:
         raise NotAReport("fiscal year not stated")
     anio = years.most_common(1)[0][0]
-    provs = Counter(m["prov"] for m in _PROVINCIAL.finditer(folded))
+    provs = Counter(key(_NAMES[m["prov"]]) for m in _PROVINCIAL.finditer(folded))
     if not provs:
         return Identity("nacional", None, anio)
     top = provs.most_common(1)[0][0]
     # A national report may name a provincial office (in a recommendation, say); a provincial
     # one is signed by its Director Provincial or names its office in the opening pages.
     opening = key("\n".join(text.splitlines()[:120]))
-    if not _DIRECTOR_PROVINCIAL.search(folded) and top not in {m["prov"] for m in _PROVINCIAL.finditer(opening)}:
+    opening_provs = {key(_NAMES[m["prov"]]) for m in _PROVINCIAL.finditer(opening)}
+    if not _DIRECTOR_PROVINCIAL.search(folded) and top not in opening_provs:
         return Identity("nacional", None, anio)
     provincia = next(p for p in PROVINCIAS if key(p) == top)
     return Identity("provincial", provincia, anio)
