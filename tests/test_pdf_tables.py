@@ -105,11 +105,13 @@ def test_missing_table_is_an_anomaly_and_report_is_partial(tmp_path: Path) -> No
 
 def test_camelot_reads_only_table_section_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[int, str]] = []
+    reads: list[str] = []
     real = pdf_strategies.camelot_read
 
-    def counting(path: Path, page: int, flavor: str):
-        calls.append((page, flavor))
-        return real(path, page, flavor)
+    def counting(path: Path, pages: list[int], flavor: str):
+        calls.extend((p, flavor) for p in pages)
+        reads.append(flavor)
+        return real(path, pages, flavor)
 
     monkeypatch.setattr(pdf_strategies, "camelot_read", counting)
     doc = ingest(RAW / "iess-nacional-2024.pdf")
@@ -123,6 +125,10 @@ def test_camelot_reads_only_table_section_pages(monkeypatch: pytest.MonkeyPatch)
     assert pages and pages <= table_pages and len(pages) < doc.pages / 2
     assert len(calls) == len(set(calls))  # each page read once per flavor
     assert {f for _, f in calls} == {"lattice"}  # ruled tables fit: stream never needed
+    assert len(reads) <= len(found)  # one camelot read per table at most, not one per page
+    # only the pages the tables are on: a section's pages before the one that carries the
+    # table's header words are not read (contratación starts on 16, its table is on 17)
+    assert pages == {p for f in found if f.table for p in f.table.pages}
 
 
 def test_default_order_runs_no_camelot_when_the_text_layer_fits(monkeypatch: pytest.MonkeyPatch,

@@ -8,22 +8,29 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from extract.model import Line, Sink
 from extract.tables.base import RawTable, Strategy
 from extract.tables.grid import Grid, read_grids, read_record_grids
 from extract.tables.spec import TableSpec
+from extract.textutil import key
 
 log = logging.getLogger("extract.tables")
 
 
-def camelot_read(path: Path, page: int, flavor: str) -> list[Grid]:
-    """Camelot's tables of one page as grids, with its parsing accuracy."""
+def camelot_read(path: Path, pages: list[int], flavor: str) -> dict[int, list[Grid]]:
+    """Camelot's tables of `pages` (one read of the PDF) as grids per page, in page order."""
     import camelot
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # camelot warns on pages without tables
-        tables = camelot.read_pdf(str(path), pages=str(page), flavor=flavor)
-    return [Grid(t.df.values.tolist(), page, _confidence(t.parsing_report)) for t in tables]
+        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor=flavor)
+    out: dict[int, list[Grid]] = {p: [] for p in pages}
+    for t in tables:
+        out.setdefault(int(t.page), []).append(Grid(t.df.values.tolist(), int(t.page),
+                                                    _confidence(t.parsing_report)))
+    return out
 
 
 def _confidence(report: dict[str, Any]) -> float:
@@ -34,24 +41,36 @@ def _confidence(report: dict[str, Any]) -> float:
     return accuracy * (1 - 0.2 * whitespace / 100)
 
 
+def table_pages(spec: TableSpec, lines: list[Line]) -> list[int]:
+    """The pages of a section worth a grid strategy: from the first page whose text carries
+    the spec's header words on (a table may continue on the next pages); all of them when
+    no page's text does (a text layer too poor to tell)."""
+    pages = sorted({ln.page for ln in lines if ln.page is not None})
+    for i, page in enumerate(pages):
+        text = key(" ".join(ln.text for ln in lines if ln.page == page))
+        if all(regex.search(p, text) for p in spec.header):
+            return pages[i:]
+    return pages
+
+
 class PdfGrids(Strategy):
-    """Base of the grid strategies: pages of the section, grids cached per page."""
+    """Base of the grid strategies: the pages that may hold the table, each read once."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._pages: dict[int, list[Grid]] = {}
 
-    def read_page(self, page: int) -> list[Grid]:
+    def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
         raise NotImplementedError
 
     def grids(self, pages: list[int]) -> list[Grid]:
-        for p in pages:
-            if p not in self._pages:
-                self._pages[p] = self.read_page(p)
-        return [g for p in pages for g in self._pages[p]]
+        missing = [p for p in pages if p not in self._pages]
+        if missing:
+            self._pages.update(self.read_pages(missing))
+        return [g for p in pages for g in self._pages.get(p, [])]
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
-        pages = sorted({ln.page for ln in lines if ln.page is not None})
+        pages = table_pages(spec, lines)
         if not pages:
             return None
         read = read_record_grids if spec.layout == "records" else read_grids
@@ -61,15 +80,15 @@ class PdfGrids(Strategy):
 class CamelotLattice(PdfGrids):
     method = "camelot-lattice"
 
-    def read_page(self, page: int) -> list[Grid]:
-        return camelot_read(self.path, page, "lattice")
+    def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
+        return camelot_read(self.path, pages, "lattice")
 
 
 class CamelotStream(PdfGrids):
     method = "camelot-stream"
 
-    def read_page(self, page: int) -> list[Grid]:
-        return camelot_read(self.path, page, "stream")
+    def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
+        return camelot_read(self.path, pages, "stream")
 
 
 class Plumber(PdfGrids):
@@ -81,12 +100,12 @@ class Plumber(PdfGrids):
         super().__init__(path)
         self._pdf: Any = None
 
-    def read_page(self, page: int) -> list[Grid]:
+    def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
         import pdfplumber
 
         if self._pdf is None:
             self._pdf = pdfplumber.open(self.path)
-        return [Grid(t, page) for t in self._pdf.pages[page - 1].extract_tables()]
+        return {p: [Grid(t, p) for t in self._pdf.pages[p - 1].extract_tables()] for p in pages}
 
     def close(self) -> None:
         if self._pdf is not None:
