@@ -38,10 +38,12 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "scanned": _pdf(d / "scanned.pdf", [], image_only=True),
         "not_iess": _pdf(d / "menu.pdf", ["Menu del restaurante", "Sopa 3,50", "Seco de pollo 6,00"]),
         "truncated": d / "truncated.pdf",
+        "truncated_end": d / "cut.pdf",
         "empty": d / "empty.pdf",
         "html": d / "page.pdf",
     }
     files["truncated"].write_bytes(NAT_PDF.read_bytes()[:20000])
+    files["truncated_end"].write_bytes(NAT_PDF.read_bytes()[:-8])  # pdfium would repair it
     files["empty"].write_bytes(b"")
     files["html"].write_bytes(b"<!DOCTYPE html><html><body>404 Not Found</body></html>")
     return files
@@ -51,7 +53,8 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ("encrypted", "encrypted, needs a password"),
     ("scanned", "no text layer"),
     ("not_iess", "not an IESS accountability report"),
-    ("truncated", "damaged or truncated PDF"),
+    ("truncated", "truncated PDF"),
+    ("truncated_end", "truncated PDF"),
     ("empty", "empty file"),
     ("html", "HTML"),
 ])
@@ -70,9 +73,9 @@ def test_good_reports_survive_a_bad_batch(mixed_run: tuple[int, Path], pdf_run: 
     assert code == 1
     reports = read(root, "reports")
     failed = reports[reports.status == "failed"]
-    assert len(failed) == 6 and failed.error.notna().all()
+    assert len(failed) == 7 and failed.error.notna().all()
     assert set(failed.source_file) == {f"raw/{n}" for n in (
-        "encrypted.pdf", "scanned.pdf", "menu.pdf", "truncated.pdf", "empty.pdf", "page.pdf")}
+        "encrypted.pdf", "scanned.pdf", "menu.pdf", "truncated.pdf", "cut.pdf", "empty.pdf", "page.pdf")}
     for dataset in ("afiliados", "presupuesto", "contratacion", "indicadores", "totales"):
         got = read(root, dataset)
         assert set(got.report_id) == {"iess-nacional-2024", "iess-loja-2024"} or dataset == "afiliados"

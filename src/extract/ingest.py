@@ -92,6 +92,8 @@ def ingest(path: Path, root: Path | None = None) -> Document:
     kind = _sniff(data)
     sha = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
+        if b"%%EOF" not in data[-2048:]:
+            raise BadInput("truncated PDF (no end-of-file marker); download it again")
         lines, pages = _pdf_lines(path)
         chars = sum(len(line.text.strip()) for line in lines)
         if chars < 40 * max(pages, 1) / 10:
