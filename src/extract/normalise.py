@@ -8,19 +8,18 @@ from typing import Any
 import regex
 
 from extract.model import Document, Sink
-from extract.numbers import NumberError, parse_decimal
+from extract.numbers import NumberError, cell_value
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import FISCAL_YEAR, Column, TableSpec
 
 _CENT = Decimal("0.01")
-_DASH = regex.compile(r"^[-−–]$")
 
 Record = dict[str, Any]
 
 
 def value(raw: str, kind: str) -> int | Decimal:
     """A cell as a count (int) or an exact Decimal; a lone dash is zero. Raises NumberError."""
-    number = Decimal(0) if _DASH.match(raw.strip()) else parse_decimal(raw)
+    number = cell_value(raw)
     if kind == "count":
         if number != number.to_integral_value():
             raise NumberError(raw, "a count with a fractional part")
@@ -71,14 +70,14 @@ def _read_cells(spec: TableSpec, columns: list[Column], row: RawRow,
         if not raw.strip():
             if col.required and not row.total:
                 sink.add("normalise", f"empty {col.field} cell", dataset=spec.dataset,
-                         location=f"page {row.page}" if row.page else f"line {row.line}", raw_text=row.label)
+                         location=row.location, raw_text=row.label)
             out.append((col, None))
             continue
         try:
             out.append((col, value(raw, col.kind)))
         except NumberError as err:
             sink.add("normalise", f"unreadable {col.field}: {err.reason}", dataset=spec.dataset,
-                     location=f"page {row.page}" if row.page else f"line {row.line}", raw_text=raw)
+                     location=row.location, raw_text=raw)
             out.append((col, None))
     return out
 

@@ -104,6 +104,19 @@ def parse_int(text: str) -> int:
     return int(value)
 
 
+_DASH = regex.compile(r"^[-−–]$")
+
+
+def cell_value(text: str) -> Decimal:
+    """A table cell's value: a number, or a lone dash, which tables print for zero."""
+    return Decimal(0) if _DASH.match(text.strip()) else parse_decimal(text)
+
+
+def is_cell_value(text: str) -> bool:
+    """True when a table cell holds a value (a number or a dash)."""
+    return bool(text.strip()) and (_DASH.match(text.strip()) is not None or is_number(text))
+
+
 def is_number(text: str) -> bool:
     """True when `text` reads as a well-formed number."""
     try:

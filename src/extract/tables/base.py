@@ -21,6 +21,10 @@ class RawRow:
     line: int | None = None
     fields: dict[str, str | None] = field(default_factory=dict)  # extra text fields (records)
 
+    @property
+    def location(self) -> str:
+        return f"page {self.page}" if self.page is not None else f"line {self.line}"
+
 
 @dataclass
 class RawTable:

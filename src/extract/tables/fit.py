@@ -6,19 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from extract.numbers import NumberError, parse_decimal
+from extract.numbers import NumberError, cell_value, is_cell_value
 from extract.tables.base import RawTable
-from extract.tables.grid import is_value
 from extract.tables.spec import TableSpec
 
 _TOLERANCE = Decimal(1)
 
 
 def _num(cell: str) -> Decimal | None:
-    if cell.strip() in {"-", "−", "–"}:
-        return Decimal(0)
     try:
-        return parse_decimal(cell)
+        return cell_value(cell)
     except NumberError:
         return None
 
@@ -29,7 +26,7 @@ def score(table: RawTable, spec: TableSpec) -> float:
     cells = [c for r in details for c in r.values]
     if not details or not cells:
         return 0.0
-    parsed = sum(is_value(c) for c in cells) / len(cells)
+    parsed = sum(is_cell_value(c) for c in cells) / len(cells)
     kept = len(table.rows) / (len(table.rows) + table.dropped)
     grouped = 0.5 if spec.group and not any(r.group for r in details) else 1.0
     return parsed * (0.75 + 0.25 * _reconciled(table, details)) * kept * grouped * table.score

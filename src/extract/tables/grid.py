@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 import regex
 
-from extract.numbers import is_number
+from extract.numbers import is_cell_value
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import Column, TableSpec
 from extract.tables.text import TOTAL, header_like
 from extract.textutil import fold_ws, key, starts_lower
 
 _YEAR_CELL = regex.compile(r"^(?:[a-z]{3}[-/ ]?)?(?:19|20)\d\d$", regex.IGNORECASE)
-_DASH = regex.compile(r"^[-−–]$")
 _MAX_HEADER_ROWS = 4
 
 
@@ -49,13 +48,9 @@ def clean(cell: str | None) -> str:
     return fold_ws(text)
 
 
-def is_value(cell: str) -> bool:
-    return bool(cell) and (_DASH.match(cell) is not None or is_number(cell))
-
-
 def _header_row(row: list[str]) -> bool:
     cells = [c for c in row if c]
-    return bool(cells) and all(not is_value(c) or _YEAR_CELL.match(c) for c in cells)
+    return bool(cells) and all(not is_cell_value(c) or _YEAR_CELL.match(c) for c in cells)
 
 
 def _fill_right(row: list[str]) -> list[str]:
@@ -73,7 +68,7 @@ def layout(spec: TableSpec, cells: list[list[str]]) -> Layout | None:
     The header is the block of rows just above the first row of values (text a strategy took
     in above the table is left out); the smallest block that names the columns wins.
     """
-    first = next((i for i, r in enumerate(cells) if not _header_row(r) and any(map(is_value, r))), None)
+    first = next((i for i, r in enumerate(cells) if not _header_row(r) and any(map(is_cell_value, r))), None)
     if not first:
         return None
     end = first
