@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 from conftest import RAW, read, run_on
 
 import extract.pipeline as pipeline
-from extract import cache
+from extract import cache, engines
 
 TEXTS = [RAW / "iess-nacional-2024.txt", RAW / "iess-loja-2024.txt"]
 
@@ -93,3 +94,47 @@ def test_dask_engine_on_a_local_cluster_gives_the_same_rows(tmp_path: Path, text
     assert code == 0
     for d in ("afiliados", "presupuesto", "recomendaciones", "totales"):
         pd.testing.assert_frame_equal(read(root, d), read(text_run, d))
+
+
+def _wait_for_flag(path: Path) -> str:
+    """Module level, so the pool can pickle it: done only once `meanwhile` has run."""
+    flag = path.with_suffix(".go")
+    for _ in range(600):
+        if flag.exists():
+            return "after meanwhile"
+        time.sleep(0.05)
+    return "timed out"
+
+
+def test_pool_runs_meanwhile_while_its_workers_work(tmp_path: Path) -> None:
+    inputs = [tmp_path / f"r{i}.txt" for i in range(3)]
+    calls = []
+
+    def meanwhile() -> None:  # the workers wait for this, so it must run while they work
+        calls.append(1)
+        for p in inputs:
+            p.with_suffix(".go").touch()
+
+    out = engines.process_pool(_wait_for_flag, inputs, lambda p, e: repr(e), 2, meanwhile)
+    assert out == ["after meanwhile"] * 3 and calls == [1]
+
+
+def test_parallel_run_imports_gx_beside_the_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    readies: list[str] = []
+    during_pool: list[list[str]] = []
+    real_ready, real_pool = pipeline.validate.ready, pipeline.engines.process_pool
+
+    def ready() -> None:
+        readies.append("gx")
+        real_ready()
+
+    def pool(work, inputs, on_error, workers, meanwhile=None):
+        def watched() -> None:
+            meanwhile()
+            during_pool.append(list(readies))
+        return real_pool(work, inputs, on_error, workers, watched)
+
+    monkeypatch.setattr(pipeline.validate, "ready", ready)
+    monkeypatch.setattr(pipeline.engines, "process_pool", pool)
+    code, _ = run_on(tmp_path, TEXTS, workers=2)
+    assert code == 0 and during_pool == [["gx"]]

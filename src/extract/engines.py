@@ -7,6 +7,7 @@ no shared state), so an engine only maps it; no engine changes the results.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,6 +19,8 @@ log = logging.getLogger("extract.engines")
 
 Work = Callable[[Path], Any]
 OnError = Callable[[Path, BaseException], Any]
+Meanwhile = Callable[[], Any] | None
+WORKER_NICENESS = 5  # workers yield the CPU to the coordinator's critical path (GX import)
 
 
 def _progress(items: Iterator[Any], total: int) -> Iterator[Any]:
@@ -40,13 +43,24 @@ def serial(work: Work, inputs: list[Path], on_error: OnError) -> list[Any]:
     return out
 
 
-def process_pool(work: Work, inputs: list[Path], on_error: OnError, workers: int) -> list[Any]:
+def _lower_priority() -> None:
+    """Pool initializer: while the workers extract, this process imports Great Expectations
+    (`meanwhile`), the one step every later stage waits for; let it have a core of its own."""
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+
+
+def process_pool(work: Work, inputs: list[Path], on_error: OnError, workers: int,
+                 meanwhile: Meanwhile = None) -> list[Any]:
     """A process pool; a worker that dies costs only its report. A dead worker breaks the
-    whole pool, so the reports caught in it are redone one by one, each in its own process."""
+    whole pool, so the reports caught in it are redone one by one, each in its own process.
+    `meanwhile` runs in this process once every report is handed out."""
     results: dict[Path, Any] = {}
     broken: list[Path] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_lower_priority) as pool:
         futures = {pool.submit(work, p): p for p in inputs}
+        if meanwhile is not None:
+            meanwhile()
         for fut in _progress(as_completed(futures), len(futures)):
             path = futures[fut]
             try:
@@ -67,8 +81,9 @@ def process_pool(work: Work, inputs: list[Path], on_error: OnError, workers: int
 
 
 def dask(work: Work, inputs: list[Path], on_error: OnError, workers: int,
-         scheduler: str | None = None) -> list[Any]:
-    """Dask distributed: a local cluster by default, or the scheduler at `scheduler`."""
+         scheduler: str | None = None, meanwhile: Meanwhile = None) -> list[Any]:
+    """Dask distributed: a local cluster by default, or the scheduler at `scheduler`;
+    `meanwhile` runs in this process once every report is handed out."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as err:
@@ -82,6 +97,8 @@ def dask(work: Work, inputs: list[Path], on_error: OnError, workers: int,
         client = Client(cluster)
     try:
         futures = client.map(work, inputs, pure=False)
+        if meanwhile is not None:
+            meanwhile()
         out = []
         for path, fut in zip(inputs, futures, strict=True):
             try:

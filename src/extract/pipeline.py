@@ -243,8 +243,9 @@ class RunOptions:
     distinct_copies: bool = False  # benchmarks only: every input file is its own report
 
 
-def _map(inputs: list[Path], opts: RunOptions) -> list[ReportResult]:
-    """Results for every input: cached ones read here, the rest computed by the engine."""
+def _map(inputs: list[Path], opts: RunOptions, meanwhile: engines.Meanwhile = None) -> list[ReportResult]:
+    """Results for every input: cached ones read here, the rest computed by the engine; a
+    parallel engine runs `meanwhile` here while its workers extract."""
     results: dict[Path, ReportResult] = {}
     todo = []
     for path in inputs:
@@ -257,9 +258,9 @@ def _map(inputs: list[Path], opts: RunOptions) -> list[ReportResult]:
         work = partial(extract_report, root=opts.root, interim=opts.interim)
         on_error = partial(_failed_path, opts=opts)
         if opts.engine == "dask":
-            computed = engines.dask(work, todo, on_error, opts.workers, opts.scheduler)
+            computed = engines.dask(work, todo, on_error, opts.workers, opts.scheduler, meanwhile)
         elif opts.workers > 1 and len(todo) > 1:
-            computed = engines.process_pool(work, todo, on_error, opts.workers)
+            computed = engines.process_pool(work, todo, on_error, opts.workers, meanwhile)
         else:
             computed = engines.serial(work, todo, on_error)
         results.update(zip(todo, computed, strict=True))
@@ -300,8 +301,13 @@ def run(opts: RunOptions) -> int:
     write.recover(opts.processed)
     inputs = list_inputs(opts.raw)
     clock = _Clock()
-    with clock("extract"):  # wall time of the per-report work, all workers together
-        results = _map(inputs, opts)
+
+    def import_gx() -> None:
+        with clock("gx_import"):
+            validate.ready()
+
+    with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
+        results = _map(inputs, opts, meanwhile=import_gx)
     results = [_as_copy(r) for r in results] if opts.distinct_copies else deduplicate(results)
     if opts.only:
         results = [r for r in results if r.report_id == opts.only]
@@ -326,8 +332,7 @@ def run(opts: RunOptions) -> int:
         else:
             publish.append(res)
     if publish:
-        with clock("gx_import"):
-            validate.ready()
+        import_gx()  # a no-op when done beside the workers
         with clock("validate"):
             verdicts = validate.validate_reports(publish)
     for res in publish:
