@@ -128,13 +128,36 @@ def test_parallel_run_imports_gx_beside_the_workers(monkeypatch: pytest.MonkeyPa
         readies.append("gx")
         real_ready()
 
-    def pool(work, inputs, on_error, workers, meanwhile=None):
+    def pool(work, items, on_error, workers, meanwhile=None):
         def watched() -> None:
             meanwhile()
             during_pool.append(list(readies))
-        return real_pool(work, inputs, on_error, workers, watched)
+        return real_pool(work, items, on_error, workers, watched if meanwhile else None)
 
     monkeypatch.setattr(pipeline.validate, "ready", ready)
     monkeypatch.setattr(pipeline.engines, "process_pool", pool)
     code, _ = run_on(tmp_path, TEXTS, workers=2)
     assert code == 0 and during_pool == [["gx"]]
+
+
+_REAL_COMMIT = pipeline.write.commit_report
+
+
+def _disk_full_for_loja(processed: Path, report_id: str, tables):
+    if "loja" in report_id:
+        raise OSError(28, "No space left on device")
+    return _REAL_COMMIT(processed, report_id, tables)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failed_write_costs_only_its_report_and_is_redone_next_run(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: int) -> None:
+    monkeypatch.setattr(pipeline.write, "commit_report", _disk_full_for_loja)
+    code, root = run_on(tmp_path, TEXTS, workers=workers)
+    assert code == 1
+    assert set(read(root, "reports").report_id) == {"iess-nacional-2024"}
+    assert not list((root / "processed").glob("*/report_id=iess-loja-2024"))
+    monkeypatch.setattr(pipeline.write, "commit_report", _REAL_COMMIT)
+    code, _ = run_on(tmp_path, [], workers=workers)  # extraction cached, the write redone
+    assert code == 0
+    assert set(read(root, "reports").report_id) == {"iess-nacional-2024", "iess-loja-2024"}

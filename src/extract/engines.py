@@ -1,7 +1,8 @@
-"""Map the per-report function over the inputs: in process, on a process pool, or on Dask.
+"""Map a function over work items: in process, on a process pool, or on Dask.
 
 The per-report work is `pipeline.extract_report` (input file in, datasets and anomalies out,
-no shared state), so an engine only maps it; no engine changes the results.
+no shared state), so an engine only maps it; no engine changes the results. The writes of
+validated reports are mapped the same way (`serial` or `process_pool`, on this machine).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any
 
 log = logging.getLogger("extract.engines")
 
-Work = Callable[[Path], Any]
-OnError = Callable[[Path, BaseException], Any]
+Work = Callable[[Any], Any]  # one item (an input file, a report to write) in, its result out
+OnError = Callable[[Any, BaseException], Any]  # the result that stands for a failed item
 Meanwhile = Callable[[], Any] | None
 WORKER_NICENESS = 5  # workers yield the CPU to the coordinator's critical path (GX import)
 
@@ -33,13 +34,13 @@ def _progress(items: Iterator[Any], total: int) -> Iterator[Any]:
     yield from tqdm(items, total=total, unit="report", file=sys.stderr, leave=False)
 
 
-def serial(work: Work, inputs: list[Path], on_error: OnError) -> list[Any]:
+def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:
     out = []
-    for path in _progress(iter(inputs), len(inputs)):
+    for item in _progress(iter(items), len(items)):
         try:
-            out.append(work(path))
+            out.append(work(item))
         except Exception as err:  # work catches its own failures; this is a last resort
-            out.append(on_error(path, err))
+            out.append(on_error(item, err))
     return out
 
 
@@ -50,34 +51,34 @@ def _lower_priority() -> None:
         os.nice(WORKER_NICENESS)
 
 
-def process_pool(work: Work, inputs: list[Path], on_error: OnError, workers: int,
+def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
                  meanwhile: Meanwhile = None) -> list[Any]:
-    """A process pool; a worker that dies costs only its report. A dead worker breaks the
-    whole pool, so the reports caught in it are redone one by one, each in its own process.
-    `meanwhile` runs in this process once every report is handed out."""
-    results: dict[Path, Any] = {}
-    broken: list[Path] = []
+    """A process pool; a worker that dies costs only its item. A dead worker breaks the
+    whole pool, so the items caught in it are redone one by one, each in its own process.
+    `meanwhile` runs in this process once every item is handed out."""
+    results: dict[int, Any] = {}
+    broken: list[int] = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_lower_priority) as pool:
-        futures = {pool.submit(work, p): p for p in inputs}
+        futures = {pool.submit(work, item): i for i, item in enumerate(items)}
         if meanwhile is not None:
             meanwhile()
         for fut in _progress(as_completed(futures), len(futures)):
-            path = futures[fut]
+            i = futures[fut]
             try:
-                results[path] = fut.result()
+                results[i] = fut.result()
             except BrokenProcessPool:
-                broken.append(path)
+                broken.append(i)
             except Exception as err:
-                log.error("%s: worker failed: %s", path, err)
-                results[path] = on_error(path, err)
-    for path in broken:
+                log.error("%s: worker failed: %s", items[i], err)
+                results[i] = on_error(items[i], err)
+    for i in broken:
         with ProcessPoolExecutor(max_workers=1) as alone:
             try:
-                results[path] = alone.submit(work, path).result()
+                results[i] = alone.submit(work, items[i]).result()
             except (BrokenProcessPool, Exception) as err:
-                log.error("%s: worker died: %s", path, err or type(err).__name__)
-                results[path] = on_error(path, err)
-    return [results[p] for p in inputs]
+                log.error("%s: worker died: %s", items[i], err or type(err).__name__)
+                results[i] = on_error(items[i], err)
+    return [results[i] for i in range(len(items))]
 
 
 def dask(work: Work, inputs: list[Path], on_error: OnError, workers: int,

@@ -1,7 +1,7 @@
 """The stage runner: every report through ingest → sections → tables → normalise →
-indicators (the per-report function, mapped by an engine), then validate (one GX pass for
-the whole run) → write (report by report, atomically); one report's failure never stops the
-others."""
+indicators (the per-report function, mapped by an engine, while this process imports GX),
+then validate (one GX pass for the whole run) → write (report by report, atomically, mapped
+too); one report's failure never stops the others."""
 
 from __future__ import annotations
 
@@ -335,9 +335,9 @@ def run(opts: RunOptions) -> int:
         import_gx()  # a no-op when done beside the workers
         with clock("validate"):
             verdicts = validate.validate_reports(publish)
-    for res in publish:
-        with clock("write"):
-            written = _publish(res, verdicts[res.report_id or ""], opts)
+    with clock("write"):
+        written_all = _publish_all(publish, verdicts, opts) if publish else []
+    for res, written in zip(publish, written_all, strict=True):
         if written:
             manifest[res.report_id or ""] = res.cache_key or ""
         else:
@@ -354,6 +354,37 @@ def run(opts: RunOptions) -> int:
     ok = len(results) - failures
     log.info("done: %d report(s) ok, %d failed", ok, failures)
     return 1 if failures else 0
+
+
+@dataclass
+class _Publication:
+    """One validated report to write: an engine's work item."""
+
+    result: ReportResult
+    verdict: validate.Verdict
+
+    def __str__(self) -> str:
+        return self.result.report_id or self.result.source_file
+
+
+def _publish_all(publish: list[ReportResult], verdicts: dict[str, validate.Verdict],
+                 opts: RunOptions) -> list[bool]:
+    """Write the validated reports, on a local process pool when `--workers` > 1 (the
+    folders are this machine's, whatever engine extracted); True for each one written."""
+    items = [_Publication(res, verdicts[res.report_id or ""]) for res in publish]
+    work = partial(_publish_one, opts=opts)
+    if opts.workers > 1 and len(items) > 1:
+        return engines.process_pool(work, items, _not_written, opts.workers)
+    return engines.serial(work, items, _not_written)
+
+
+def _publish_one(item: _Publication, opts: RunOptions) -> bool:
+    return _publish(item.result, item.verdict, opts)
+
+
+def _not_written(item: _Publication, err: BaseException) -> bool:
+    log.error("%s: not written: %s", item, err)
+    return False
 
 
 def _publish(res: ReportResult, verdict: validate.Verdict, opts: RunOptions) -> bool:
