@@ -3,9 +3,10 @@
 Measures, on this machine, now:
 - the text floor: pypdfium2 page text of the sample PDFs (the least any pipeline must do);
 - the two sample PDFs cold, in a fresh process, imports included, `--workers 2`;
-- batches of 20 (best of three runs) and 100 renamed copies (each its own report via a benchmark-only flag),
-  `--workers 1` and `--workers 2`, every stage redone (`--force`); a run's fixed cost (GX's
-  import, which `--workers 2` overlaps with extraction) weighs less in the larger batch;
+- batches of 20 (best of three runs) and 100 renamed copies (each its own report via a
+  benchmark-only flag), `--workers 1` and `--workers 2`, every stage redone (`--force`); a
+  run's fixed cost (GX's import, which `--workers 2` overlaps with extraction, and one GX
+  call per dataset) weighs less in the larger batch;
 - a re-run with nothing changed;
 - peak memory (RSS) of one worker extracting the national report.
 Prints the figures and writes them to interim/bench.json.

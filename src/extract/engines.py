@@ -21,7 +21,7 @@ log = logging.getLogger("extract.engines")
 Work = Callable[[Any], Any]  # one item (an input file, a report to write) in, its result out
 OnError = Callable[[Any, BaseException], Any]  # the result that stands for a failed item
 Meanwhile = Callable[[], Any] | None
-WORKER_NICENESS = 5  # workers yield the CPU to the coordinator's critical path (GX import)
+WORKER_NICENESS = 5  # workers yield the CPU to `meanwhile`, the run's critical path
 
 
 def _progress(items: Iterator[Any], total: int) -> Iterator[Any]:
@@ -45,8 +45,8 @@ def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:
 
 
 def _lower_priority() -> None:
-    """Pool initializer: while the workers extract, this process imports Great Expectations
-    (`meanwhile`), the one step every later stage waits for; let it have a core of its own."""
+    """Pool initializer when there is a `meanwhile`: what this process does then (the GX
+    import, which every later stage waits for) gets a core of its own."""
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
 
@@ -55,10 +55,11 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
                  meanwhile: Meanwhile = None) -> list[Any]:
     """A process pool; a worker that dies costs only its item. A dead worker breaks the
     whole pool, so the items caught in it are redone one by one, each in its own process.
-    `meanwhile` runs in this process once every item is handed out."""
+    `meanwhile` runs in this process once every item is handed out, ahead of the workers."""
     results: dict[int, Any] = {}
     broken: list[int] = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_lower_priority) as pool:
+    init = _lower_priority if meanwhile is not None else None
+    with ProcessPoolExecutor(max_workers=workers, initializer=init) as pool:
         futures = {pool.submit(work, item): i for i, item in enumerate(items)}
         if meanwhile is not None:
             meanwhile()

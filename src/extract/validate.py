@@ -95,7 +95,7 @@ def _context() -> Any:
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     asset = ctx.data_sources.add_pandas("extract").add_dataframe_asset("dataset")
     whole = asset.add_batch_definition_whole_dataframe("whole")
-    gc.freeze()  # GX's ~million long-lived objects: out of every later collection, exit included
+    gc.freeze()  # GX's ~250k long-lived objects: out of every later collection (0.6 s at exit)
     return whole
 
 
