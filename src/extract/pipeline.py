@@ -372,14 +372,10 @@ def _publish_all(publish: list[ReportResult], verdicts: dict[str, validate.Verdi
     """Write the validated reports, on a local process pool when `--workers` > 1 (the
     folders are this machine's, whatever engine extracted); True for each one written."""
     items = [_Publication(res, verdicts[res.report_id or ""]) for res in publish]
-    work = partial(_publish_one, opts=opts)
+    work = partial(_publish, opts=opts)
     if opts.workers > 1 and len(items) > 1:
         return engines.process_pool(work, items, _not_written, opts.workers)
     return engines.serial(work, items, _not_written)
-
-
-def _publish_one(item: _Publication, opts: RunOptions) -> bool:
-    return _publish(item.result, item.verdict, opts)
 
 
 def _not_written(item: _Publication, err: BaseException) -> bool:
@@ -387,8 +383,9 @@ def _not_written(item: _Publication, err: BaseException) -> bool:
     return False
 
 
-def _publish(res: ReportResult, verdict: validate.Verdict, opts: RunOptions) -> bool:
+def _publish(item: _Publication, opts: RunOptions) -> bool:
     """Write one validated report, or quarantine it; True when written."""
+    res, verdict = item.result, item.verdict
     assert res.report_id is not None
     if verdict.blocked:
         log.error("%s: blocked by validation: %s", res.report_id, "; ".join(verdict.failed))
