@@ -9,14 +9,16 @@ import pytest
 
 from extract.indicators import extract, sentences
 from extract.model import Document, Identity, Line, Sink
+from extract.numbers import ES
 
 D = Decimal
 
 
 def _doc(text: str) -> Document:
+    """A report whose other numbers are printed in the Spanish convention (`1.130` = 1130)."""
     lines = [Line(t, None, i + 1) for i, t in enumerate(text.splitlines())]
     return Document(Path("x.txt"), "raw/x.txt", "text", "0" * 64, None, lines,
-                    Identity("provincial", "Azuay", 2023))
+                    Identity("provincial", "Azuay", 2023), convention=ES)
 
 
 def _found(text: str) -> tuple[dict[str, Decimal], list[str]]:

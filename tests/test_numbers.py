@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.numbers import NumberError, find_numbers, parse_int, read
+from extract.numbers import ES, NumberError, find_numbers, parse_int, read
 
 CASES = [
     ("1.996.585", Decimal("1996585")),
@@ -39,14 +39,14 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_reads_every_form_of_the_samples(text: str, expected: Decimal) -> None:
-    assert read(text).value == expected
+    assert read(text, ES).value == expected
 
 
 @pytest.mark.parametrize("text", ["8.818.67.9583", "9713.404.565", "USD 9713.404.565",
                                   "1.23.456", "12.3456", "1,2,3", "abc", ""])
 def test_refuses_malformed_numbers_with_a_reason(text: str) -> None:
     with pytest.raises(NumberError) as err:
-        read(text)
+        read(text, ES)
     assert err.value.reason
 
 
@@ -86,24 +86,24 @@ amounts = st.decimals(min_value=0, max_value=Decimal("9999999999999.99"), places
 
 @given(st.integers(min_value=-10**15, max_value=10**15))
 def test_any_integer_round_trips(n: int) -> None:
-    assert read(spanish(Decimal(n), False)).value == n
+    assert read(spanish(Decimal(n), False), ES).value == n
 
 
 @given(amounts, st.sampled_from(["", "USD ", "USD. ", "$ ", "$"]))
 def test_any_amount_round_trips_with_currency(value: Decimal, currency: str) -> None:
-    assert read(currency + spanish(value, True)).value == value
+    assert read(currency + spanish(value, True), ES).value == value
 
 
 @given(st.decimals(min_value=0, max_value=100, places=2), st.sampled_from(["%", " %"]))
 def test_any_percentage_round_trips(value: Decimal, suffix: str) -> None:
-    assert read(spanish(value, True) + suffix).value == value
+    assert read(spanish(value, True) + suffix, ES).value == value
 
 
 @given(st.decimals(min_value=0, max_value=Decimal("99999.9"), places=1),
        st.sampled_from([("mil", 10**3), ("millones", 10**6), ("mil millones", 10**9)]))
 def test_scale_words_multiply_exactly(value: Decimal, scale: tuple[str, int]) -> None:
     word, factor = scale
-    assert read(f"USD {spanish(value, True)} {word}").value == value * factor
+    assert read(f"USD {spanish(value, True)} {word}", ES).value == value * factor
 
 
 @given(st.lists(st.integers(min_value=1, max_value=9999), min_size=2, max_size=5), st.data())
@@ -119,7 +119,7 @@ def test_irregular_digit_groups_are_refused(groups: list[int], data: st.DataObje
     if len(parts) == 2 and len(parts[1]) in (1, 2):
         return  # `12.5` is a dot-decimal, a well-formed number of prose
     with pytest.raises(NumberError):
-        read(text)
+        read(text, ES)
 
 
 @pytest.mark.parametrize("name", ["iess-nacional-2024.txt", "iess-loja-2024.txt"])

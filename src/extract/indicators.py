@@ -118,7 +118,7 @@ def extract(doc: Document, sink: Sink, headings: frozenset[int] = frozenset()) -
                         continue
                     raw = sent.text[m.start("v"):m.end("v")]
                     try:
-                        reading = read(raw)
+                        reading = read(raw, doc.convention)
                     except NumberError:
                         continue  # reported by the malformed-number scan
                     year = int(m["anio"]) if "anio" in pattern.groupindex and m["anio"] else \
@@ -154,7 +154,7 @@ def _year_of(folded_sentence: str, default: int) -> int:
 
 def _scan_malformed(doc: Document, sink: Sink) -> None:
     for line in doc.lines:
-        for f in find_numbers(line.text):
+        for f in find_numbers(line.text, doc.convention):
             if f.error and "irregular" in f.error:
                 sink.add("numbers", f"malformed number ({f.error}); no value taken",
                          location=line.location, raw_text=f.raw)

@@ -9,6 +9,7 @@ from typing import Any
 
 from extract.identify import NotAReport, identify
 from extract.model import Document, Line
+from extract.numbers import document_convention
 
 _LARGE = 100  # pages from which reading a PDF shows a progress bar on a terminal
 
@@ -107,7 +108,8 @@ def ingest(path: Path, root: Path | None = None) -> Document:
     except NotAReport as err:
         raise BadInput(str(err)) from err
     source = _relative(path, root)
-    return Document(path, source, kind, sha, pages, lines, ident)
+    return Document(path, source, kind, sha, pages, lines, ident,
+                    document_convention(line.text for line in lines))
 
 
 def _relative(path: Path, root: Path | None) -> str:

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extract.numbers import Convention
+
 
 @dataclass(frozen=True)
 class Line:
@@ -55,6 +57,7 @@ class Document:
     pages: int | None
     lines: list[Line]
     identity: Identity
+    convention: Convention | None = None  # of the document's numbers (`numbers.document_convention`)
 
     @property
     def report_id(self) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import regex
 
 from extract.model import Document, Sink
-from extract.numbers import NumberError, cell_value
+from extract.numbers import Convention, NumberError, cell_value, column_convention
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import FISCAL_YEAR, Column, TableSpec
 
@@ -17,9 +17,12 @@ _CENT = Decimal("0.01")
 Record = dict[str, Any]
 
 
-def value(raw: str, kind: str) -> int | Decimal:
-    """A cell as a count (int) or an exact Decimal; a lone dash is zero. Raises NumberError."""
-    number = cell_value(raw)
+def value(raw: str, kind: str, convention: Convention | None = None) -> int | Decimal | None:
+    """A cell as a count (int) or an exact Decimal; a lone dash is zero, `s/d` None.
+    Raises NumberError."""
+    number = cell_value(raw, convention)
+    if number is None:
+        return None
     if kind == "count":
         if number != number.to_integral_value():
             raise NumberError(raw, "a count with a fractional part")
@@ -41,8 +44,10 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
     """
     details: list[Record] = []
     totals: list[Record] = []
+    conventions = [column_convention((r.values[i] for r in table.rows if i < len(r.values)), doc.convention)
+                   for i in range(len(table.columns))]
     for seq, row in enumerate(table.rows):
-        cells = _read_cells(spec, table.columns, row, sink)
+        cells = _read_cells(spec, table.columns, conventions, row, sink)
         prov = _provenance(doc, row, table.method)
         if row.total:
             totals.extend(
@@ -63,10 +68,10 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
     return details, totals
 
 
-def _read_cells(spec: TableSpec, columns: list[Column], row: RawRow,
+def _read_cells(spec: TableSpec, columns: list[Column], conventions: list[Convention | None], row: RawRow,
                 sink: Sink) -> list[tuple[Column, int | Decimal | None]]:
     out: list[tuple[Column, int | Decimal | None]] = []
-    for col, raw in zip(columns, row.values, strict=False):
+    for col, conv, raw in zip(columns, conventions, row.values, strict=False):
         if not raw.strip():
             if col.required and not row.total:
                 sink.add("normalise", f"empty {col.field} cell", dataset=spec.dataset,
@@ -74,7 +79,7 @@ def _read_cells(spec: TableSpec, columns: list[Column], row: RawRow,
             out.append((col, None))
             continue
         try:
-            out.append((col, value(raw, col.kind)))
+            out.append((col, value(raw, col.kind, conv)))
         except NumberError as err:
             sink.add("normalise", f"unreadable {col.field}: {err.reason}", dataset=spec.dataset,
                      location=row.location, raw_text=raw)

@@ -16,8 +16,12 @@ from extract.model import Line
 from extract.textutil import ends_open, fold_ws, key, starts_lower
 
 _NUMBERED = regex.compile(
-    r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})?)(?!\d)\.?(?:\s*[-–)]\s*|\s+)(?P<title>\p{Lu}[^\n]{2,160})$"
+    r"^\s*(?:(?i:cap[ií]tulo)\s+(?=[\dIVXL]))?"
+    r"(?:(?P<num>\d{1,2}(?:\.\d{1,2})?)(?!\d)\.?(?:\s*[-–):]\s*|\s+)"
+    r"|(?P<roman>[IVXL]{1,6})(?:\s*[-–.):]+\s*|\s+(?=\p{Lu}{2}))(?<=\s))"
+    r"(?P<title>\p{Lu}[^\n]{2,160})$"
 )
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _MAX_TITLE_LINES = 3
 
 
@@ -90,17 +94,35 @@ def detect(lines: list[Line]) -> list[Section]:
         m = _NUMBERED.match(text)
         if not m or not _looks_like_title(m["title"]):
             continue
-        num = m["num"]
+        num = m["num"] or _arabic(m["roman"])
+        if not num:
+            continue
         if not _accept(num, state):
             continue
         title, last = _title_continuation(lines, i, m["title"].strip())
-        found.append((num, fold_ws(title).rstrip(" ."), 1 if "." not in num else 2, i, last))
+        found.append((num, fold_ws(title).rstrip(" :"), 1 if "." not in num else 2, i, last))
     sections = []
     for k, (numero, titulo, nivel, idx, last) in enumerate(found):
         end = found[k + 1][3] if k + 1 < len(found) else len(lines)
         line = lines[idx]
         sections.append(Section(numero, titulo, nivel, k + 1, idx, end, line.page, line.line, last + 1))
     return sections
+
+
+def _arabic(roman: str) -> str | None:
+    """`VI` -> `6`; None for letters that are not a well-formed Roman numeral (`IIII`, `VX`)."""
+    roman = roman.upper()
+    values = [_ROMAN[c] for c in roman]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return str(total) if _to_roman(total) == roman else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
 
 
 def _looks_like_title(title: str) -> bool:

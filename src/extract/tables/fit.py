@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from extract.numbers import NumberError, cell_value, is_cell_value
+from extract.numbers import Convention, NumberError, cell_value, column_convention, is_cell_value
 from extract.tables.base import RawTable
 from extract.tables.spec import TableSpec
 
 _TOLERANCE = Decimal(1)
 
 
-def _num(cell: str) -> Decimal | None:
+def _num(cell: str, convention: Convention | None) -> Decimal | None:
     try:
-        return cell_value(cell)
+        return cell_value(cell, convention)
     except NumberError:
         return None
 
@@ -39,8 +39,9 @@ def _reconciled(table: RawTable, details: list) -> float:
         for i, col in enumerate(table.columns):
             if not col.keep or col.kind == "percent" or i >= len(total.values):
                 continue
-            expected = _num(total.values[i])
-            read = [_num(r.values[i]) for r in details if i < len(r.values)]
+            conv = column_convention((r.values[i] for r in table.rows if i < len(r.values)), None)
+            expected = _num(total.values[i], conv)
+            read = [_num(r.values[i], conv) for r in details if i < len(r.values)]
             parts = [p for p in read if p is not None]
             if expected is None or len(parts) != len(read):
                 continue
