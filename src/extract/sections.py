@@ -23,6 +23,7 @@ _NUMBERED = regex.compile(
 )
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _MAX_TITLE_LINES = 3
+_WRAPPED_LEN = 40  # a title line at least this long may wrap onto the next line
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,10 @@ def _title_continuation(lines: list[Line], i: int, title: str) -> tuple[str, int
         if k >= len(lines):
             break
         nxt = lines[k].text.strip()
-        if not nxt or not (ends_open(title) or starts_lower(nxt)):
+        # an upper-case title wrapped at the line's end (`... POR PARTE` / `DE LAS ...`)
+        upper = (title.isupper() and nxt.isupper() and len(lines[j].text.strip()) >= _WRAPPED_LEN
+                 and not _NUMBERED.match(nxt))
+        if not nxt or not (ends_open(title) or starts_lower(nxt) or upper):
             break
         title, j, joined = f"{title} {nxt}", k, joined + 1
     return title, j

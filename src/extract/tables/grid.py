@@ -13,7 +13,7 @@ import regex
 
 from extract.numbers import is_cell_value
 from extract.tables.base import RawRow, RawTable
-from extract.tables.spec import Column, TableSpec
+from extract.tables.spec import Column, TableSpec, header_key
 from extract.tables.text import TOTAL, header_like
 from extract.textutil import fold_ws, key, starts_lower
 
@@ -92,7 +92,7 @@ def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int) -> Layou
     width = max(len(r) for r in head)
     col_text = [fold_ws(" ".join(r[j] for r in rows if j < len(r))) for j in range(width)]
     header = fold_ws(" ".join(c for r in head for c in r if c))
-    if not all(regex.search(p, key(header)) for p in spec.header):
+    if not all(regex.search(p, header_key(header)) for p in spec.header):
         return None
     values: list[tuple[int, Column]] = []
     for j, text in enumerate(col_text):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import regex
@@ -12,9 +13,25 @@ from extract.textutil import key
 
 FISCAL_YEAR = 0  # Column.year of a column named without a year: the report's fiscal year
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_GENERIC_HEADER_WORDS = frozenset(
-    ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic", "usd", "%", "n", "no", "nro"]
+#: Words of any table header: months (`Dic-2024`), currency and units, connectors.
+GENERIC_HEADER_WORDS = frozenset(
+    ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic", "usd", "%", "numero",
+     "de", "del", "la", "las", "los", "el", "y", "en", "a", "por", "dolares", "us", "en usd"]
 )
+#: Abbreviations of header words, folded before matching: `N.º`, `No.`, `Nro.`, `Núm.`, `#` = número.
+_ABBREVIATIONS = ((regex.compile(r"(?<!\w)(?:n\s?\.?\s?[o°]|nro|num|no)(?!\w)\.?|#"), "numero"),)
+#: Header words that sit between two value columns without naming one (`Monto (USD) N.º`).
+_FILLER = GENERIC_HEADER_WORDS | {"total", "totales"}
+_WORDS = regex.compile(r"[\w%$#]+")
+
+
+def header_key(text: str) -> str:
+    """A header's comparison key: `key` with abbreviations spelt out (`N.º de procesos` ->
+    `numero de procesos`)."""
+    folded = key(text)
+    for pattern, word in _ABBREVIATIONS:
+        folded = pattern.sub(word, folded)
+    return folded
 
 
 @dataclass(frozen=True)
@@ -72,7 +89,7 @@ class TableSpec:
             layout=d.get("layout", "rows"),
             sections=tuple(d.get("sections", ())),
             header=tuple(d.get("header", ())),
-            header_words=frozenset(key(w) for w in d.get("header_words", ())) | _GENERIC_HEADER_WORDS,
+            header_words=frozenset(header_key(w) for w in d.get("header_words", ())) | GENERIC_HEADER_WORDS,
             label=d["label"],
             group=d.get("group"),
             years=ColumnSpec(years["field"], years["kind"], tuple(years.get("match", ()))) if years else None,
@@ -97,14 +114,17 @@ class TableSpec:
             required.add(self.years.field)
         return len(keys) == len(set(keys)) and required <= {c.field for c in columns}
 
-    def columns_from_header(self, header_text: str) -> list[Column]:
+    def columns_from_header(self, header_text: str, extras: bool = False) -> list[Column]:
         """The value columns named in a header, in printed order (header words, not positions).
 
         Each printed year is a column of the `years` measure; other columns are claimed by the
-        longest matching synonym first, so `Valor total` is not also read as `Total`. With a
+        longest matching synonym first, so `Valor total` is not also read as `Total`. With
+        `extras`, the words between two claimed columns (or after the last) that name none of
+        the spec's are a column too, one the contract does not hold (`Comprometido`): a row
+        then has a value for it, which is read past, never taken for a wanted column. With a
         spanning header (`Adjudicados | Finalizados`), the columns are shared out among the spans.
         """
-        text = key(header_text)
+        text = header_key(header_text)
         claims: list[tuple[int, int, ColumnSpec | None, int | None]] = []
         taken = [False] * (len(text) + 1)
 
@@ -130,9 +150,13 @@ class TableSpec:
         for start, end, col in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
             claim(start, end, col, None)
         claims.sort()
+        if extras:
+            claims = _with_extras(text, claims)
         cols = []
-        for _, _, claimed, year in claims:
-            if claimed is None or claimed is self.years:
+        for start, end, claimed, year in claims:
+            if claimed is EXTRA:
+                cols.append(Column(f"{EXTRA_PREFIX}{text[start:end]}", "unknown", False, False))
+            elif claimed is None or claimed is self.years:
                 assert self.years is not None
                 cols.append(Column(self.years.field, self.years.kind, True, True,
                                    year=FISCAL_YEAR if year is None else year))
@@ -157,8 +181,33 @@ class TableSpec:
         ]
 
 
+EXTRA = ColumnSpec("", "unknown", keep=False, required=False)  # a header column no spec names
+EXTRA_PREFIX = "otro:"  # Column.field of an extra column, before its header words
+
+
+def _with_extras(text: str, claims: list[tuple[int, int, ColumnSpec | None, int | None]]
+                 ) -> list[tuple[int, int, ColumnSpec | None, int | None]]:
+    """`claims` plus one EXTRA claim per run of unclaimed words after the first value column,
+    unless the run is only filler (`(USD)`)."""
+    if not claims:
+        return claims
+    out = [claims[0]]
+    bounds = [*(c[0] for c in claims[1:]), len(text)]
+    for claim, (prev, nxt) in zip([*claims[1:], None], zip(claims, bounds, strict=True), strict=True):
+        gap_start = prev[1]
+        words = [m for m in _WORDS.finditer(text, gap_start, nxt) if m.group() not in _FILLER]
+        if words:
+            out.append((words[0].start(), words[-1].end(), EXTRA, None))
+        if claim is not None:
+            out.append(claim)
+    return out
+
+
+@cache
 def _loose(pattern: str) -> regex.Pattern:
-    """A header word pattern as a whole-word match where spaces may be missing (`NúmeroTotal`)."""
+    """A header word pattern as a whole-word match where spaces may be missing (`NúmeroTotal`)
+    and a participle may be of either gender and number (`codificado` = `Codificada`)."""
+    pattern = regex.sub(r"(?<=[ai]d)o(?=$|[ )|])", "(?:o|a|os|as)", pattern)
     return regex.compile(r"(?<!\w)" + pattern.replace(" ", r"\s*") + r"(?!\w)")
 
 

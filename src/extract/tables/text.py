@@ -9,14 +9,21 @@ rows and page numbers are skipped and kept in `RawTable.skipped`.
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import combinations
+
 import regex
 
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
-from extract.tables.spec import Column, TableSpec
+from extract.tables.spec import EXTRA_PREFIX, Column, TableSpec, header_key
 from extract.textutil import CONNECTORS, ends_open, fold_same_length, fold_ws, key, starts_lower
 
-_VALUE = regex.compile(r"^(?:[-−]?(?:USD\.?|US\$|\$)?[-−]?\d[\d.,]*%?|[-−–])$")
+_VALUE = regex.compile(
+    r"^(?:[-−]?(?:USD\.?|US\$|\$)?[-−]?\d[\d.,]*%?(?:\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?|\((?:USD|US\$|\$)?\d[\d.,]*%?\)|[-−–—]"
+    r"|(?i:s/d|n/d|s/i|n/a))$"
+)
+_FOOTNOTE_TOKEN = regex.compile(r"^\(\d{1,2}\)$")
 _WORD = regex.compile(r"[\w%]+")
 _YEARISH = regex.compile(r"^(?:(?:19|20)\d\d|\d{1,2})$")
 _YEAR = regex.compile(r"^(?:19|20)\d\d$")
@@ -30,13 +37,22 @@ _HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
 
 
 def split_values(text: str, limit: int) -> tuple[str, list[str]]:
-    """Split `Sector privado 1.234.567 2.345.678` into label and up to `limit` trailing values."""
+    """Split `Sector privado 1.234.567 2.345.678` into label and up to `limit` trailing values.
+    A footnote marker `(1)` after a value is part of it when the row has more values than
+    `limit` otherwise (`942 (1)`)."""
     text = regex.sub(r"(\d)\s+%", r"\1%", text)
-    tokens = regex.sub(r"(?<![\w$])(USD\.?|US\$|\$)\s+(?=[-−]?\d)", r"\1", text).split()
-    values: list[str] = []
-    while tokens and len(values) < limit and _VALUE.match(tokens[-1]):
-        values.insert(0, tokens.pop())
-    return " ".join(tokens), values
+    tokens = regex.sub(r"(?<![\w$])(USD\.?|US\$|\$)\s+(?=[-−(]?\d)", r"\1", text).split()
+    k = len(tokens)
+    while k and _VALUE.match(tokens[k - 1]):
+        k -= 1
+    values = tokens[k:]
+    i = len(values) - 1
+    while len(values) > limit and i > 0:
+        if _FOOTNOTE_TOKEN.match(values[i]) and not _FOOTNOTE_TOKEN.match(values[i - 1]):
+            values[i - 1 : i + 1] = [f"{values[i - 1]} {values[i]}"]
+        i -= 1
+    cut = max(len(values) - limit, 0)
+    return " ".join([*tokens[:k], *values[:cut]]), values[cut:]
 
 
 def phrases(parts: list[str]) -> list[str]:
@@ -69,7 +85,7 @@ def header_like(text: str, spec: TableSpec) -> bool:
         return False
     if any(_VALUE.match(t) and not _YEAR.match(t) for t in stripped.split()):
         return False
-    words = [w for w in _WORD.findall(key(text)) if w not in CONNECTORS]
+    words = [w for w in _WORD.findall(header_key(text)) if w not in CONNECTORS]
     if not words:
         return False
     ok = sum(w in spec.header_words or bool(_YEARISH.match(w)) for w in words)
@@ -92,10 +108,49 @@ def find_header(spec: TableSpec, lines: list[Line]) -> HeaderMatch | None:
                 last, count = j, count + 1
             j += 1
         text = fold_ws(" ".join(block))
-        folded = key(text)
+        folded = header_key(text)
         if all(regex.search(p, folded) for p in spec.header) and spec.complete(spec.columns_from_header(text)):
             return HeaderMatch(i, last, text)
     return None
+
+
+#: Rows looked at after a header to count the values a data row carries.
+_SAMPLE_ROWS = 12
+
+
+def fit_columns(spec: TableSpec, header_text: str, body: list[Line]) -> list[Column]:
+    """The header's columns as the data rows below it bear out: the spec's columns plus the
+    header's other columns (`Comprometido`), as many as the rows have values; where the header
+    names more words than the rows have values (`Gasto devengado` read as two), the choice
+    whose value kinds agree with the rows (a percent column holds `%` values) wins."""
+    named = spec.columns_from_header(header_text)
+    every = spec.columns_from_header(header_text, extras=True)
+    if len(every) == len(named):
+        return named
+    rows = []
+    for line in body:
+        _, values = split_values(line.text, len(every))
+        if len(values) >= 2 or (values and len(named) == 1):
+            rows.append(values)
+        if len(rows) >= _SAMPLE_ROWS:
+            break
+    if not rows:
+        return named
+    counts = Counter(len(r) for r in rows)
+    width = max(counts, key=lambda n: (counts[n], n))
+    extras = [i for i, c in enumerate(every) if c.field.startswith(EXTRA_PREFIX)]
+    drop = len(every) - width
+    if width < len(named) or drop < 0:
+        return named
+    choices = [[c for i, c in enumerate(every) if i not in gone] for gone in combinations(extras, drop)]
+    sample = [r for r in rows if len(r) == width]
+    return max(choices, key=lambda cols: sum(_kinds_agree(cols, r) for r in sample))
+
+
+def _kinds_agree(columns: list[Column], values: list[str]) -> int:
+    """How many of a row's values are of their column's kind (percentages against the rest)."""
+    return sum(c.kind == "unknown" or (c.kind == "percent") == v.rstrip("*").endswith("%")
+               for c, v in zip(columns, values, strict=False))
 
 
 class _Groups:
@@ -130,7 +185,7 @@ class TextRows(Strategy):
         header = find_header(spec, lines)
         if header is None:
             return None
-        columns = spec.columns_from_header(header.text)
+        columns = fit_columns(spec, header.text, lines[header.last + 1:])
         n = len(columns)
         n_required = sum(c.required for c in columns)
         table = RawTable(spec.dataset, spec.name, self.method, columns, [], header.text)
