@@ -88,7 +88,7 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str,
         return Found(dataset, None, True, stated_none=True)
     # No matching heading (or nothing under it): look through the whole report's text only,
     # never the costly strategies on every page.
-    table = _read(variants, doc.lines, sink, text_only)
+    table = _read(variants, [ln for i, ln in enumerate(doc.lines) if i not in running], sink, text_only)
     if table:
         log.info("%s: %s: table found outside its expected section", doc.report_id, dataset)
         return Found(dataset, table, True)

@@ -92,7 +92,7 @@ def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int) -> Layou
     width = max(len(r) for r in head)
     col_text = [fold_ws(" ".join(r[j] for r in rows if j < len(r))) for j in range(width)]
     header = fold_ws(" ".join(c for r in head for c in r if c))
-    if not all(regex.search(p, header_key(header)) for p in spec.header):
+    if not spec.header_named(header_key(header)):
         return None
     values: list[tuple[int, Column]] = []
     for j, text in enumerate(col_text):
@@ -168,7 +168,7 @@ def read_record_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTab
     table: RawTable | None = None
     for grid in grids:
         cells = [[clean(c) for c in row] for row in grid.cells]
-        if not cells or not all(regex.search(p, key(" ".join(cells[0]))) for p in spec.header):
+        if not cells or not spec.header_named(header_key(" ".join(cells[0]))):
             continue
         roles = _record_roles(fields, cells[0])
         if spec.label not in roles.values() or count["field"] not in roles.values():

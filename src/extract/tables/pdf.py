@@ -13,7 +13,7 @@ import regex
 from extract.model import Line, Sink
 from extract.tables.base import RawTable, Strategy
 from extract.tables.grid import Grid, read_grids, read_record_grids
-from extract.tables.spec import TableSpec
+from extract.tables.spec import TableSpec, header_key
 from extract.textutil import key
 
 log = logging.getLogger("extract.tables")
@@ -47,8 +47,7 @@ def table_pages(spec: TableSpec, lines: list[Line]) -> list[int]:
     no page's text does (a text layer too poor to tell)."""
     pages = sorted({ln.page for ln in lines if ln.page is not None})
     for i, page in enumerate(pages):
-        text = key(" ".join(ln.text for ln in lines if ln.page == page))
-        if all(regex.search(p, text) for p in spec.header):
+        if spec.header_named(header_key(" ".join(ln.text for ln in lines if ln.page == page))):
             return pages[i:]
     return pages
 

@@ -15,7 +15,9 @@ FISCAL_YEAR = 0  # Column.year of a column named without a year: the report's fi
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 #: Words of any table header: months (`Dic-2024`), currency and units, connectors.
 GENERIC_HEADER_WORDS = frozenset(
-    ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic", "usd", "%", "numero",
+    ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic", "enero", "febrero",
+     "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+     "al", "corte", "usd", "%", "numero",
      "de", "del", "la", "las", "los", "el", "y", "en", "a", "por", "dolares", "us", "en usd"]
 )
 #: Abbreviations of header words, folded before matching: `N.º`, `No.`, `Nro.`, `Núm.`, `#` = número.
@@ -105,6 +107,19 @@ class TableSpec:
             end=tuple(d.get("end", ())) or DEFAULT_END,
             extra={k: v for k, v in d.items() if k in ("record_start", "text_field", "document", "count", "grid")},
         )
+
+    def header_named(self, text: str) -> bool:
+        """True when a header's text (folded by `header_key`) has every `header` pattern."""
+        return all(_participles(p).search(text) for p in self.header)
+
+    def knows(self, word: str) -> bool:
+        """A header word of this spec: listed, or sharing a listed word's stem (`asignación` ~
+        `asignado`, `ejecutora` ~ `ejecución`)."""
+        return word in self.header_words or (len(word) >= STEM and word[:STEM] in self._stems)
+
+    @property
+    def _stems(self) -> frozenset[str]:
+        return _stems_of(self.header_words)
 
     def complete(self, columns: list[Column]) -> bool:
         """True when `columns` name every required column of the spec, none twice."""
@@ -203,12 +218,29 @@ def _with_extras(text: str, claims: list[tuple[int, int, ColumnSpec | None, int 
     return out
 
 
+STEM = 5  # letters two header words must share to be taken for one (`asign-ado`, `asign-ación`)
+
+
+@cache
+def _stems_of(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w[:STEM] for w in words if len(w) >= STEM)
+
+
+def _gendered(pattern: str) -> str:
+    """A participle of either gender and number (`codificado` = `Codificada`, `Codificados`)."""
+    return regex.sub(r"(?<=[ai]d)o(?=$|[ )|])", "(?:o|a|os|as)", pattern)
+
+
+@cache
+def _participles(pattern: str) -> regex.Pattern:
+    return regex.compile(_gendered(pattern))
+
+
 @cache
 def _loose(pattern: str) -> regex.Pattern:
     """A header word pattern as a whole-word match where spaces may be missing (`NúmeroTotal`)
-    and a participle may be of either gender and number (`codificado` = `Codificada`)."""
-    pattern = regex.sub(r"(?<=[ai]d)o(?=$|[ )|])", "(?:o|a|os|as)", pattern)
-    return regex.compile(r"(?<!\w)" + pattern.replace(" ", r"\s*") + r"(?!\w)")
+    and a participle may be of either gender and number."""
+    return regex.compile(r"(?<!\w)" + _gendered(pattern).replace(" ", r"\s*") + r"(?!\w)")
 
 
 DEFAULT_END = (r"(^|\|\s*)fuente\s*:", r"^cifras (acumuladas|en usd)", r"^elaborado por")

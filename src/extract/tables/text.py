@@ -29,7 +29,9 @@ _YEARISH = regex.compile(r"^(?:(?:19|20)\d\d|\d{1,2})$")
 _YEAR = regex.compile(r"^(?:19|20)\d\d$")
 TOTAL = regex.compile(r"^(?:sub)?totale?s?\b")
 _GRAND_TOTAL = regex.compile(r"^totale?s?\b")
-_MAX_HEADER_LINES = 14
+_MAX_HEADER_LINES = 14  # lines a header block may span (a cell per line in some extractions)
+_SHORT_HEADER_WORDS = 3  # words of a line of unknown header words inside a header block
+HEADER_WORD_SHARE = 0.6  # share of a line's words that must be header words for a header line
 _PROSE_LEN = 70
 _PAGE_NUMBER = regex.compile(r"\d{1,3}")
 _ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")
@@ -88,30 +90,48 @@ def header_like(text: str, spec: TableSpec) -> bool:
     words = [w for w in _WORD.findall(header_key(text)) if w not in CONNECTORS]
     if not words:
         return False
-    ok = sum(w in spec.header_words or bool(_YEARISH.match(w)) for w in words)
-    return ok / len(words) >= 0.6
+    ok = sum(spec.knows(w) or bool(_YEARISH.match(w)) for w in words)
+    return ok / len(words) >= HEADER_WORD_SHARE
+
+
+def _short_words(text: str) -> bool:
+    """A short line without values: a header word the spec does not know (`Gasto`), kept in an
+    unfinished header block."""
+    tokens = text.split()
+    return len(tokens) <= _SHORT_HEADER_WORDS and not any(_VALUE.match(t) for t in tokens)
 
 
 def find_header(spec: TableSpec, lines: list[Line]) -> HeaderMatch | None:
-    """The first block of header-like lines that names the spec's header words and columns."""
+    """The first block of header-like lines that names the spec's header words and columns.
+    Until the block names them all, a short line of unknown words does not end it."""
     for i, line in enumerate(lines):
         if not line.text.strip() or not header_like(line.text, spec):
             continue
         block, last, count = [line.text], i, 1
+        done = _names_columns(spec, line.text)
         j = i + 1
         while j < len(lines) and count < _MAX_HEADER_LINES:
             t = lines[j].text.strip()
             if t:
-                if not header_like(t, spec):
+                if not header_like(t, spec) and (done or not _short_words(t)):
                     break
                 block.append(t)
                 last, count = j, count + 1
+                done = done or _names_columns(spec, " ".join(block))
             j += 1
+        while last > i and not header_like(lines[last].text, spec):
+            block.pop()  # unknown words at the end belong to the first row's label
+            last -= 1
+            while last > i and not lines[last].text.strip():
+                last -= 1
         text = fold_ws(" ".join(block))
-        folded = header_key(text)
-        if all(regex.search(p, folded) for p in spec.header) and spec.complete(spec.columns_from_header(text)):
+        if _names_columns(spec, text):
             return HeaderMatch(i, last, text)
     return None
+
+
+def _names_columns(spec: TableSpec, text: str) -> bool:
+    return spec.header_named(header_key(text)) and spec.complete(spec.columns_from_header(text))
 
 
 #: Rows looked at after a header to count the values a data row carries.
@@ -226,6 +246,8 @@ class TextRows(Strategy):
                                  dataset=spec.dataset, location=line.location, raw_text=text)
                 pending = []
                 continue
+            if spec.group and pending and starts_lower(pending[0]) and table.rows and not table.rows[-1].total:
+                _reclaim_group(table.rows[-1], pending, groups, row_groups)
             row = self._row(spec, label, values, pending, groups, is_total, line)
             row_groups.append(None if is_total else groups.current)
             table.rows.append(row)
@@ -255,6 +277,25 @@ class TextRows(Strategy):
                 if prefix:
                     groups.fragment(prefix)
         return RawRow(fold_ws(text), values, total=is_total, page=line.page, line=line.line)
+
+
+_OPEN_PREFIX = regex.compile(
+    rf"^(?P<group>.+?\s(?:{'|'.join(sorted(CONNECTORS))}))\s+(?P<label>\p{{Lu}}.*)$"
+)
+
+
+def _reclaim_group(previous: RawRow, pending: list[str], groups: _Groups, row_groups: list[int | None]) -> None:
+    """A group label printed on the same line as the row beside it (`Sin relación de
+    Independientes`) and continued below (`dependencia`, after a page break, say): the
+    open-ended head of that row's label is the group's start, and the row is the group's."""
+    m = _OPEN_PREFIX.match(previous.label)
+    if not m:
+        return
+    previous.label = m["label"]
+    pending[0] = f"{m['group']} {pending[0]}"
+    groups.start(" ".join(phrases(pending[:1])))
+    row_groups[-1] = groups.current
+    del pending[0]
 
 
 def _split_vocabulary(text: str, vocabulary: tuple[str, ...]) -> tuple[str, str]:
