@@ -8,13 +8,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import regex
-
 from extract.model import Line, Sink
 from extract.tables.base import RawTable, Strategy
 from extract.tables.grid import Grid, read_grids, read_record_grids
 from extract.tables.spec import TableSpec, header_key
-from extract.textutil import key
 
 log = logging.getLogger("extract.tables")
 

@@ -10,6 +10,7 @@ rows and page numbers are skipped and kept in `RawTable.skipped`.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from itertools import combinations
 
 import regex
@@ -334,6 +335,28 @@ def _drop_repeats(body: str, repeated: regex.Pattern | None) -> str:
     return body
 
 
+@cache
+def _broken_words(phrase: str) -> regex.Pattern:
+    """A phrase whose words a narrow cell may break anywhere (`SUPERINTENDEN` / `CIA DE BANCOS`)."""
+    words = [r"\s?".join(map(regex.escape, w)) for w in phrase.split()]
+    return regex.compile(r"\s+".join(words))
+
+
+def _mend(name: str, phrase: str) -> str:
+    """`name` as printed with the spaces of words a narrow cell broke (`SUPERINTENDEN CIA DE
+    BANCOS`) taken out, by the record-start `phrase` it matched."""
+    out, k = [], 0
+    for ch in fold_ws(name):
+        if ch == " ":
+            if k < len(phrase) and phrase[k] == " ":
+                out.append(ch)
+                k += 1
+            continue
+        out.append(ch)
+        k += 1
+    return "".join(out)
+
+
 class TextRecords(Strategy):
     """Records layout: long wrapped cells, each row starting with a control body's name.
 
@@ -345,10 +368,9 @@ class TextRecords(Strategy):
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         joined, owners = "", []
-        page_ends = _last_lines_of_pages(lines)
-        for i, line in enumerate(lines):
+        for i, line in enumerate(lines):  # page furniture is already left out
             text = line.text.strip()
-            if not text or (i in page_ends and regex.fullmatch(r"\d{1,3}", text)):
+            if not text:
                 continue
             if joined and any(regex.search(p, key(text)) for p in spec.end):
                 break
@@ -360,9 +382,9 @@ class TextRecords(Strategy):
         if head is None:
             return None
         starts = sorted(
-            (m.start(), m.end())
+            (m.start(), m.end(), p)
             for p in spec.extra["record_start"]
-            for m in regex.finditer(regex.sub(r" ", r"\\s+", p), folded, pos=head.end())
+            for m in _broken_words(p).finditer(folded, pos=head.end())
         )
         if not starts:
             return None
@@ -373,11 +395,11 @@ class TextRecords(Strategy):
                          fold_ws(joined[head.start():starts[0][0]]))
         count_field = spec.extra["count"]["field"]
         table.columns = [Column(count_field, "count", True, True)]
-        for k, (s, e) in enumerate(starts):
+        for k, (s, e, phrase) in enumerate(starts):
             end = starts[k + 1][0] if k + 1 < len(starts) else len(joined)
             body = _drop_repeats(joined[e:end], repeated)
             doc = doc_re.search(body)
-            cnt = count_re.search(body, doc.end() if doc else 0)
+            cnt = next((c for c in count_re.finditer(body, doc.end() if doc else 0) if doc or c["rec"]), None)
             line = lines[owners[s]]
             if cnt is None:
                 sink.add("tables", "recommendation row without a count", dataset=spec.dataset,
@@ -386,7 +408,7 @@ class TextRecords(Strategy):
             parts = [body[: doc.start() if doc else cnt.start()], body[cnt.end():]]
             examen = fold_ws(" ".join(parts)) or None
             table.rows.append(RawRow(
-                fold_ws(joined[s:e]), [cnt["n"]], page=line.page, line=line.line,
+                _mend(joined[s:e], phrase), [cnt["n"]], page=line.page, line=line.line,
                 fields={spec.extra["text_field"]: examen,
                         spec.extra["document"]["field"]: fold_ws(doc.group(0)) if doc else None},
             ))
