@@ -75,6 +75,19 @@ def _pdf_lines(path: Path) -> tuple[list[Line], int]:
         pdf.close()
 
 
+def _text_lines(text: str) -> tuple[list[Line], None]:
+    """A text input's lines; where form feeds mark its pages (`pdftotext`), each line carries
+    its page too."""
+    paged = "\f" in text
+    lines, page = [], 1
+    for i, raw in enumerate(text.split("\n")):
+        leading = len(raw) - len(raw.lstrip("\f"))  # a form feed before a page's first line
+        page += leading
+        lines.append(Line(raw.replace("\f", ""), page if paged else None, i + 1))
+        page += raw.count("\f") - leading
+    return lines, None
+
+
 def _pages(n: int, path: Path) -> range | Any:
     """Page numbers, with a progress bar on a terminal for a large PDF."""
     if n < _LARGE or not sys.stderr.isatty():
@@ -100,9 +113,8 @@ def ingest(path: Path, root: Path | None = None) -> Document:
         if chars < 40 * max(pages, 1) / 10:
             raise BadInput("no text layer (a scanned PDF?); OCR is not attempted")
     else:
-        pages = None
         text = _decode(data)
-        lines = [Line(t, None, i + 1) for i, t in enumerate(text.split("\n"))]
+        lines, pages = _text_lines(text)
     try:
         ident = identify("\n".join(line.text for line in lines))
     except NotAReport as err:

@@ -20,7 +20,14 @@ class Line:
 
     @property
     def location(self) -> str:
-        return f"page {self.page}" if self.page is not None else f"line {self.line}"
+        return location(self.page, self.line)
+
+
+def location(page: int | None, line: int | None) -> str:
+    """`page 3`, `line 120` or, for a text input with form feeds, `page 3, line 120`."""
+    if page is not None and line is not None:
+        return f"page {page}, line {line}"
+    return f"page {page}" if page is not None else f"line {line}"
 
 
 @dataclass(frozen=True)

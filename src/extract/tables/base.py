@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from extract.model import Line, Sink
+from extract.model import Line, Sink, location
 from extract.tables.spec import Column, TableSpec
 
 
@@ -23,7 +23,7 @@ class RawRow:
 
     @property
     def location(self) -> str:
-        return f"page {self.page}" if self.page is not None else f"line {self.line}"
+        return location(self.page, self.line)
 
 
 @dataclass

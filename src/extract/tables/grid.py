@@ -15,10 +15,11 @@ from extract.numbers import is_cell_value
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import Column, TableSpec, header_key
 from extract.tables.text import TOTAL, header_like
-from extract.textutil import fold_ws, key, starts_lower
+from extract.textutil import ends_open, fold_ws, key, starts_lower
 
 _YEAR_CELL = regex.compile(r"^(?:[a-z]{3}[-/ ]?)?(?:19|20)\d\d$", regex.IGNORECASE)
 _MAX_HEADER_ROWS = 4
+_ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,12 @@ class Grid:
     """One table as a strategy found it: cells by row, its page, and the strategy's confidence."""
 
     cells: list[list[str]]
-    page: int
+    page: int | None
     accuracy: float = 100.0
+    places: list[tuple[int | None, int | None]] | None = None  # (page, line) per row, for text grids
+
+    def place(self, i: int) -> tuple[int | None, int | None]:
+        return self.places[i] if self.places else (self.page, None)
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,9 @@ def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int) -> Layou
             continue
         col = found[0]
         values.append((j, Column(col.field, col.kind, col.keep, col.required, col.year, _span(spec, text))))
+    if spec.spans and any(c.span is None for _, c in values):
+        spread = spec.spread_spans(header_key(header), [c for _, c in values])
+        values = [(j, c) for (j, _), c in zip(values, spread, strict=True)]
     if not values or not spec.complete([c for _, c in values]):
         return None
     text_cols = [j for j in range(values[0][0]) if j not in {v[0] for v in values}]
@@ -134,7 +142,7 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
                 continue
             lay = found
             table = RawTable(spec.dataset, spec.name, method, [c for _, c in lay.values], [], lay.header)
-            body = cells[lay.body_start:]
+            body = list(range(lay.body_start, len(cells)))
         else:
             assert lay is not None
             if last_page is None or grid.page != last_page + 1:
@@ -142,12 +150,12 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
             if found is not None:
                 if [c for _, c in found.values] != table.columns:
                     break
-                lay, body = found, cells[found.body_start:]
+                lay, body = found, list(range(found.body_start, len(cells)))
             elif max(len(r) for r in cells) == max(lay.label, *(j for j, _ in lay.values)) + 1:
-                body = [r for r in cells if not header_like(" ".join(r), spec)]
+                body = [i for i, r in enumerate(cells) if not header_like(" ".join(r), spec)]
             else:
                 break
-        group, done = _read_body(spec, lay, body, grid, table, group)
+        group, done = _read_body(spec, lay, [(cells[i], grid.place(i)) for i in body], table, group)
         last_page = grid.page
         table.score = min(table.score, grid.accuracy / 100)
         if done:
@@ -213,14 +221,15 @@ def _cell(row: list[str], j: int | None) -> str:
     return row[j] if j is not None and j < len(row) else ""
 
 
-def _read_body(spec: TableSpec, lay: Layout, body: list[list[str]], grid: Grid, table: RawTable,
-               group: str | None) -> tuple[str | None, bool]:
+def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[int | None, int | None]]],
+               table: RawTable, group: str | None) -> tuple[str | None, bool]:
     """Append the body rows to `table`; returns the group label to carry and whether a grand
     total ended the table. A row with a label and no values is a wrapped label line (as
-    whitespace strategies split them): lowercase, it ends the label above; else it starts the
-    label below."""
+    whitespace strategies split them): it ends the label above when it starts in lowercase, is
+    a lone acronym (`SSC`) or the label above ends mid-phrase (`Voluntarios en el`); else it
+    starts the label below."""
     pending: list[str] = []
-    for row in body:
+    for row, (page, line) in body:
         label, grp = _cell(row, lay.label), _cell(row, lay.group)
         if label and lay.prefix:
             label = " ".join([*(_cell(row, j) for j in lay.prefix if _cell(row, j)), label])
@@ -228,7 +237,8 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[list[str]], grid: Grid, 
         if not any(values):
             if grp and not label:
                 group, pending = grp, []
-            elif label and starts_lower(label) and not pending and table.rows and not table.rows[-1].total:
+            elif label and not pending and table.rows and not table.rows[-1].total and (
+                    starts_lower(label) or _ACRONYM.match(label) or ends_open(table.rows[-1].label)):
                 table.rows[-1].label = f"{table.rows[-1].label} {label}"
             elif label:
                 pending.append(label)
@@ -241,7 +251,7 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[list[str]], grid: Grid, 
         total = bool(TOTAL.match(key(name)))
         if grp and not total:
             group = grp
-        table.rows.append(RawRow(name, values, None if total else group, total=total, page=grid.page))
+        table.rows.append(RawRow(name, values, None if total else group, total=total, page=page, line=line))
         if total and not key(name).startswith("sub"):
             return group, True
     table.skipped.extend(pending)

@@ -177,9 +177,11 @@ class TableSpec:
                                    year=FISCAL_YEAR if year is None else year))
             else:
                 cols.append(Column(claimed.field, claimed.kind, claimed.keep, claimed.required))
-        return self._spread_spans(text, cols)
+        return self.spread_spans(text, cols)
 
-    def _spread_spans(self, text: str, cols: list[Column]) -> list[Column]:
+    def spread_spans(self, text: str, cols: list[Column]) -> list[Column]:
+        """`cols` shared out in order among the spans the header names (`Adjudicados |
+        Finalizados`), as many to each; unchanged when they cannot be."""
         if not self.spans or not cols:
             return cols
         found = sorted(
