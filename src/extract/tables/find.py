@@ -13,6 +13,7 @@ from extract.model import Document, Line, Sink
 from extract.sections import Section
 from extract.tables.base import RawTable, Strategy
 from extract.tables.fit import score
+from extract.tables.layout import TextLayout
 from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
 from extract.tables.spec import TableSpec, load_specs
 from extract.tables.text import TextRecords, TextRows
@@ -30,7 +31,7 @@ _PDF = {"camelot-lattice": CamelotLattice, "camelot-stream": CamelotStream, "pdf
 def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> Strategies:
     """The strategies to try per spec layout, in the order of `specs/strategies.toml`."""
     if doc.kind != "pdf":
-        return {layout: [cls()] for layout, cls in _TEXT.items()}
+        return {"rows": [TextLayout(), TextRows()], "records": [TextRecords(), TextLayout()]}
     order = order or specs.load("strategies")["order"]
     return {
         layout: [_TEXT[layout]() if name == "regex-text" else _PDF[name](doc.path) for name in names]

@@ -1,0 +1,234 @@
+"""The text-layout strategy: text whose columns are kept apart by runs of spaces
+(`pdftotext -layout`, fixed-width exports) read as a cell grid.
+
+Cells are the runs of text between gutters of two or more spaces. The value columns are the
+overlapping spans of value cells down the table; the text columns left of them (group, label,
+code) the overlapping spans of the text cells there. Each line becomes a grid row, then the
+grid reader names the columns by header words (`grid.read_grids`). A group label printed
+centred beside its rows (`Sin relación de / dependencia` half-way down its four rows) is given
+to the rows it is centred on (`centred_groups`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from extract.model import Line, Sink
+from extract.numbers import is_cell_value
+from extract.tables.base import RawTable, Strategy
+from extract.tables.grid import Grid, read_grids, read_record_grids
+from extract.tables.spec import TableSpec
+from extract.tables.text import TOTAL, find_header, header_like
+from extract.textutil import key
+
+_CELL = regex.compile(r"\S+(?: \S+)*")  # a run of words with single spaces inside
+MIN_VALUE_LINES = 2  # value lines a region needs to be read as aligned columns
+_MAX_BODY_LINES = 120  # lines a table body may span after its header
+_PROSE_LEN = 70  # a single cell this long is a sentence, not a table cell
+_FOOTNOTE = regex.compile(r"^\(\d{1,2}\)$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def value(self) -> bool:
+        return is_cell_value(self.text) or all(is_cell_value(t) or _FOOTNOTE.match(t) for t in self.text.split())
+
+
+def cells_of(text: str) -> list[Cell]:
+    """The cells of one line, with their character columns."""
+    return [Cell(m.start(), m.end(), m.group()) for m in _CELL.finditer(text)]
+
+
+def _split_values(cells: list[Cell]) -> list[Cell]:
+    """A run of values with single spaces (`1.234 5.678`) as one cell per value; a footnote
+    marker `(1)` stays with its value."""
+    out: list[Cell] = []
+    for cell in cells:
+        tokens = list(regex.finditer(r"\S+", cell.text))
+        if len(tokens) > 1 and cell.value and not _FOOTNOTE.match(tokens[-1].group()):
+            out.extend(Cell(cell.start + t.start(), cell.start + t.end(), t.group()) for t in tokens)
+        else:
+            out.append(cell)
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping character spans merged into columns, left to right."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _column_of(cell: Cell, columns: list[tuple[int, int]]) -> int:
+    """The column a cell overlaps most, else the nearest one."""
+    def overlap(col: tuple[int, int]) -> int:
+        return min(cell.end, col[1]) - max(cell.start, col[0])
+
+    best = max(range(len(columns)), key=lambda j: overlap(columns[j]))
+    if overlap(columns[best]) > 0:
+        return best
+    mid = (cell.start + cell.end) / 2
+    return min(range(len(columns)), key=lambda j: abs((columns[j][0] + columns[j][1]) / 2 - mid))
+
+
+def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
+    """The spec's table in `lines` as one grid (all its pages), or None when the text has no
+    aligned columns there."""
+    header = find_header(spec, lines)
+    if header is None:
+        return None
+    body: list[tuple[Line, list[Cell]]] = []
+    prose = 0
+    for line in lines[header.last + 1: header.last + 1 + _MAX_BODY_LINES]:
+        text = line.text.rstrip()
+        if not text.strip():
+            continue
+        if any(regex.search(p, key(text)) for p in spec.end):
+            break
+        if header_like(text, spec):
+            continue  # the header printed again on the next page
+        cells = _split_values(cells_of(text))
+        if len(cells) == 1 and len(cells[0].text) >= _PROSE_LEN:
+            prose += 1
+            if prose >= 2:
+                break
+            continue
+        prose = 0
+        body.append((line, cells))
+    value_lines = [cells for _, cells in body if sum(c.value for c in cells) >= 1 and len(cells) >= 2]
+    if len(value_lines) < MIN_VALUE_LINES:
+        return None
+    values = _merge([(c.start, c.end) for cells in value_lines for c in cells if c.value])
+    first_value = values[0][0]
+    texts = _merge([(c.start, c.end) for _, cells in body for c in cells
+                    if not c.value and c.end <= first_value and not TOTAL.match(key(c.text))])
+    columns = texts + values
+    head = [(ln, _split_values(cells_of(ln.text))) for ln in lines[header.first: header.last + 1]
+            if ln.text.strip()]
+    rows = [_row(cells, columns) for _, cells in head + body]
+    places = [(ln.page, ln.line) for ln, _ in head + body]
+    grid = Grid(rows, places[0][0], places=places)
+    return centred_groups(grid, len(texts), len(head)) if spec.group and len(texts) >= 2 else grid
+
+
+def _row(cells: list[Cell], columns: list[tuple[int, int]]) -> list[str]:
+    row = [""] * len(columns)
+    for cell in cells:
+        j = _column_of(cell, columns)
+        row[j] = f"{row[j]} {cell.text}".strip()
+    return row
+
+
+def centred_groups(grid: Grid, n_text: int, body_start: int) -> Grid:
+    """The group column rewritten so that every row carries its whole group label.
+
+    A group label printed on the line of its group's first row (top-aligned) is filled down as
+    it stands. A label printed centred beside its rows, its lines possibly between or below
+    some of them, goes to the consecutive rows its middle is closest to the middle of: each run
+    of rows between two totals is cut among that run's labels so that the distance between
+    each label's middle and its rows' middle is least."""
+    g, lab = n_text - 2, n_text - 1
+    rows = [list(r) for r in grid.cells]
+    labels: list[tuple[str, float, int]] = []  # text, middle line, first line
+    k = body_start
+    while k < len(rows):
+        if rows[k][g]:
+            first = k
+            parts = []
+            while k < len(rows) and rows[k][g] and not TOTAL.match(key(rows[k][g])):
+                parts.append(rows[k][g])
+                k += 1
+            if parts:
+                labels.append((" ".join(parts), (first + k - 1) / 2, first))
+                continue
+        k += 1
+    value_rows = [i for i in range(body_start, len(rows)) if any(rows[i][n_text:])]
+    details = [i for i in value_rows if not TOTAL.match(key(rows[i][lab] or rows[i][g]))]
+    if not labels or not details:
+        return grid
+    if all(any(i == first for i in details) for _, _, first in labels):
+        return grid  # top-aligned: the grid reader fills each label down
+    pages = [grid.place(i)[0] for i in range(len(rows))]
+    owner = _cut(details, value_rows, labels, pages)
+    for i in range(body_start, len(rows)):
+        if not TOTAL.match(key(rows[i][g])):
+            rows[i][g] = ""
+    for i, name in owner.items():
+        rows[i][g] = name
+    return Grid(rows, grid.page, grid.accuracy, grid.places)
+
+
+def _cut(details: list[int], value_rows: list[int], labels: list[tuple[str, float, int]],
+         pages: list[int | None]) -> dict[int, str]:
+    """Row index -> group label, labels taking consecutive runs of detail rows, totals ending
+    a run."""
+    owner: dict[int, str] = {}
+    totals = [i for i in value_rows if i not in set(details)]
+    segments: list[list[int]] = []
+    for i in details:
+        if not segments or any(segments[-1][-1] < t < i for t in totals):
+            segments.append([])
+        segments[-1].append(i)
+    for segment in segments:
+        lo, hi = segment[0], segment[-1]
+        mine = [lb for lb in labels if lo - 3 <= lb[1] <= hi + 3] or \
+            [min(labels, key=lambda lb: min(abs(lb[1] - lo), abs(lb[1] - hi)))]
+        runs = _best_runs(segment, [(m, pages[first]) for _, m, first in mine], pages)
+        for (name, _, _), run in zip(mine, runs, strict=True):
+            for i in run:
+                owner[i] = name
+    return owner
+
+
+def _best_runs(rows: list[int], middles: list[tuple[float, int | None]], pages: list[int | None]
+               ) -> list[list[int]]:
+    """`rows` cut into len(middles) consecutive non-empty runs, each run's middle as close to
+    its label's middle as can be (least total distance). A label is centred on its rows of its
+    own page: a group continued on the next page is not centred on those."""
+    n, k = len(rows), len(middles)
+    if k >= n:
+        return [[r] for r in rows[:k]] + [[] for _ in range(k - n)]
+    inf = float("inf")
+    cost = [[inf] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    cost[0][0] = 0.0
+    for g in range(1, k + 1):
+        for end in range(g, n - (k - g) + 1):
+            for start in range(g - 1, end):
+                if cost[g - 1][start] == inf:
+                    continue
+                middle, page = middles[g - 1]
+                same = [r for r in rows[start:end] if pages[r] == page] or rows[start:end]
+                c = cost[g - 1][start] + abs((same[0] + same[-1]) / 2 - middle)
+                if c < cost[g][end]:
+                    cost[g][end], back[g][end] = c, start
+    runs, end = [], n
+    for g in range(k, 0, -1):
+        start = back[g][end]
+        runs.insert(0, rows[start:end])
+        end = start
+    return runs
+
+
+class TextLayout(Strategy):
+    """Text with aligned columns, read as a grid."""
+
+    method = "regex-text"
+
+    def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
+        grid = grid_of(spec, lines)
+        if grid is None:
+            return None
+        read = read_record_grids if spec.layout == "records" else read_grids
+        return read(spec, [grid], self.method)
