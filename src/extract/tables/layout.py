@@ -24,6 +24,7 @@ from extract.tables.text import TOTAL, find_header, header_like
 from extract.textutil import key
 
 _CELL = regex.compile(r"\S+(?: \S+)*")  # a run of words with single spaces inside
+MIN_GUTTER = 2  # spaces that keep two cells apart
 MIN_VALUE_LINES = 2  # value lines a region needs to be read as aligned columns
 _MAX_BODY_LINES = 120  # lines a table body may span after its header
 _PROSE_LEN = 70  # a single cell this long is a sentence, not a table cell
@@ -60,10 +61,11 @@ def _split_values(cells: list[Cell]) -> list[Cell]:
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping character spans merged into columns, left to right."""
+    """Character spans merged into columns, left to right: spans that overlap or are closer
+    than a gutter (an extractor's alignment is a character off here and there)."""
     out: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        if out and start < out[-1][1]:
+        if out and start < out[-1][1] + MIN_GUTTER:
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
             out.append((start, end))
