@@ -18,7 +18,7 @@ from extract.tables.text import TOTAL, header_like
 from extract.textutil import ends_open, fold_ws, key, starts_lower
 
 _YEAR_CELL = regex.compile(r"^(?:[a-z]{3}[-/ ]?)?(?:19|20)\d\d$", regex.IGNORECASE)
-_MAX_HEADER_ROWS = 4
+_MAX_HEADER_ROWS = 6  # rows a grid header may span (grouped and wrapped headers)
 _ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")
 
 
