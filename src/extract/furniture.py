@@ -27,11 +27,31 @@ def running_lines(lines: list[Line], min_pages: int = 3) -> set[int]:
     return {i for i, text in shape.items() if counts[text] >= min_pages and text != "#"}
 
 
+_PAGE_LINE = regex.compile(r"(?:p[aá]g(?:ina)?\.?\s*)?(\d{1,3})(?:\s*(?:de|/)\s*\d{1,3})?", regex.IGNORECASE)
+MIN_PAGE_RUN = 3  # page numbers counting up that mark the pages of a text without form feeds
+
+
+def counted_pages(lines: list[Line]) -> set[int]:
+    """Indexes of page-number lines in a text without page marks (pages joined by a newline):
+    lines holding only a number (`7`, `Pág. 7`) that count up one by one through the text."""
+    chain: dict[int, list[int]] = {}  # page number -> longest run of line indexes ending there
+    for i, line in enumerate(lines):
+        m = _PAGE_LINE.fullmatch(line.text.strip()) if line.page is None else None
+        if m:
+            n = int(m[1])
+            run = [*chain.get(n - 1, []), i]
+            if len(run) > len(chain.get(n, [])):
+                chain[n] = run
+    best = max(chain.values(), key=len, default=[])
+    return set(best) if len(best) >= MIN_PAGE_RUN else set()
+
+
 def furniture(lines: list[Line]) -> set[int]:
-    """Indexes of running headers and footers, and of page numbers at the foot of a page."""
+    """Indexes of running headers and footers, and of page numbers at the foot of a page (or,
+    in a text without page marks, counting up through it)."""
     last: dict[int, int] = {}
     for i, line in enumerate(lines):
         if line.page is not None and line.text.strip():
             last[line.page] = i
     numbers = {i for i in last.values() if PAGE_NUMBER.fullmatch(lines[i].text.strip())}
-    return running_lines(lines) | numbers
+    return running_lines(lines) | numbers | counted_pages(lines)

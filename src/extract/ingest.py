@@ -26,7 +26,7 @@ def _decode(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _clean(text)
 
 
 def _sniff(data: bytes) -> str:
@@ -45,8 +45,9 @@ def _sniff(data: bytes) -> str:
 
 
 def _clean(text: str) -> str:
-    """pdfium text as plain lines: its hyphen marker (U+0002) as `-`, CR/LF as LF."""
-    return text.replace("\x02", "-").replace("\r\n", "\n").replace("\r", "\n")
+    """Extracted text as plain lines: pdfium's line-break hyphen markers (U+0002 from a PDF,
+    U+FFFE in its text exports) as `-`, CR/LF as LF."""
+    return text.replace("\x02", "-").replace("\ufffe", "-").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _pdf_lines(path: Path) -> tuple[list[Line], int]:

@@ -1,0 +1,45 @@
+"""Answer keys (`tests/data/truth/<report_id>/<dataset>.csv`) against what a report yields."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent / "data"
+KEYS = DATA / "truth"
+#: Datasets scored cell for cell (`indicadores` is not in every key; `secciones` by number,
+#: title and level).
+SCORED = ["afiliados", "pensionistas", "pensiones_montos", "contratacion", "presupuesto",
+          "recomendaciones", "enajenacion", "totales", "secciones"]
+
+
+def _cell(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return format(Decimal(str(value)).normalize(), "f")
+    except InvalidOperation:
+        return str(value)
+
+
+def differences(report_id: str, datasets: dict[str, list[dict]]) -> dict[str, tuple[list, list]]:
+    """Per dataset whose rows differ from the key: (rows missing, rows not in the key)."""
+    out = {}
+    for name in SCORED:
+        path = KEYS / report_id / f"{name}.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            key_rows = list(reader)
+            columns = [c for c in (reader.fieldnames or []) if c != "report_id"]
+        if name == "secciones":
+            columns = ["numero", "titulo", "nivel"]
+        want = Counter(tuple(_cell(r[c]) for c in columns) for r in key_rows)
+        got = Counter(tuple(_cell(r.get(c)) for c in columns) for r in datasets.get(name, []))
+        if want != got:
+            out[name] = (sorted((want - got).elements()), sorted((got - want).elements()))
+    return out
