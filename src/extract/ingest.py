@@ -76,7 +76,7 @@ def _pdf_lines(path: Path) -> tuple[list[Line], int]:
         pdf.close()
 
 
-def _text_lines(text: str) -> tuple[list[Line], None]:
+def _text_lines(text: str) -> list[Line]:
     """A text input's lines; where form feeds mark its pages (`pdftotext`), each line carries
     its page too."""
     paged = "\f" in text
@@ -86,7 +86,7 @@ def _text_lines(text: str) -> tuple[list[Line], None]:
         page += leading
         lines.append(Line(raw.replace("\f", ""), page if paged else None, i + 1))
         page += raw.count("\f") - leading
-    return lines, None
+    return lines
 
 
 def _pages(n: int, path: Path) -> range | Any:
@@ -109,13 +109,13 @@ def ingest(path: Path, root: Path | None = None) -> Document:
     if kind == "pdf":
         if b"%%EOF" not in data[-2048:]:
             raise BadInput("truncated PDF (no end-of-file marker); download it again")
-        lines, pages = _pdf_lines(path)
+        lines, n_pages = _pdf_lines(path)
+        pages: int | None = n_pages
         chars = sum(len(line.text.strip()) for line in lines)
-        if chars < 40 * max(pages, 1) / 10:
+        if chars < 40 * max(n_pages, 1) / 10:
             raise BadInput("no text layer (a scanned PDF?); OCR is not attempted")
     else:
-        text = _decode(data)
-        lines, pages = _text_lines(text)
+        lines, pages = _text_lines(_decode(data)), None
     try:
         ident = identify("\n".join(line.text for line in lines))
     except NotAReport as err:

@@ -215,7 +215,8 @@ def _best_runs(rows: list[int], middles: list[tuple[float, int | None]], pages: 
                 c = cost[g - 1][start] + abs((same[0] + same[-1]) / 2 - middle)
                 if c < cost[g][end]:
                     cost[g][end], back[g][end] = c, start
-    runs, end = [], n
+    runs: list[list[int]] = []
+    end = n
     for g in range(k, 0, -1):
         start = back[g][end]
         runs.insert(0, rows[start:end])
