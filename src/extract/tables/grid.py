@@ -226,9 +226,11 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[i
     """Append the body rows to `table`; returns the group label to carry and whether a grand
     total ended the table. A row with a label and no values is a wrapped label line (as
     whitespace strategies split them): it ends the label above when it starts in lowercase, is
-    a lone acronym (`SSC`) or the label above ends mid-phrase (`Voluntarios en el`); else it
-    starts the label below."""
+    a lone acronym (`SSC`), the label above ends mid-phrase (`Voluntarios en el`) or the row
+    above has more label lines above its values than below (a label centred on its values:
+    `Administradora Dirección` / values / `Provincial de Loja`); else it starts the label below."""
     pending: list[str] = []
+    above = below = 0  # label lines of the last row above and below its values
     for row, (page, line) in body:
         label, grp = _cell(row, lay.label), _cell(row, lay.group)
         if label and lay.prefix:
@@ -238,12 +240,15 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[i
             if grp and not label:
                 group, pending = grp, []
             elif label and not pending and table.rows and not table.rows[-1].total and (
-                    starts_lower(label) or _ACRONYM.match(label) or ends_open(table.rows[-1].label)):
+                    starts_lower(label) or _ACRONYM.match(label) or ends_open(table.rows[-1].label)
+                    or above > below):
                 table.rows[-1].label = f"{table.rows[-1].label} {label}"
+                below += 1
             elif label:
                 pending.append(label)
             continue
         name = " ".join([*pending, label]).strip() or grp
+        above, below = len(pending), 0
         pending = []
         if not name:
             table.skipped.append(" ".join(v for v in values if v))
