@@ -30,6 +30,7 @@ class Grid:
     page: int | None
     accuracy: float = 100.0
     places: list[tuple[int | None, int | None]] | None = None  # (page, line) per row, for text grids
+    merged: bool = True  # an empty header cell right of a named one is part of it (merged cells)
 
     def place(self, i: int) -> tuple[int | None, int | None]:
         return self.places[i] if self.places else (self.page, None)
@@ -67,7 +68,7 @@ def _fill_right(row: list[str]) -> list[str]:
     return out
 
 
-def layout(spec: TableSpec, cells: list[list[str]]) -> Layout | None:
+def layout(spec: TableSpec, cells: list[list[str]], merged: bool = True) -> Layout | None:
     """The column roles of a grid whose header names the spec's columns, else None.
 
     The header is the block of rows just above the first row of values (text a strategy took
@@ -80,7 +81,7 @@ def layout(spec: TableSpec, cells: list[list[str]]) -> Layout | None:
     while end > 0 and _label_only(cells[end - 1]):
         end -= 1  # wrapped label lines of the first row, not header
     for size in range(1, min(_MAX_HEADER_ROWS, end) + 1):
-        found = _layout_of(spec, cells[end - size:end], end)
+        found = _layout_of(spec, cells[end - size:end], end, merged)
         if found:
             return found
     return None
@@ -90,15 +91,17 @@ def _label_only(row: list[str]) -> bool:
     return bool(row) and bool(row[0]) and not any(row[1:])
 
 
-def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int) -> Layout | None:
+def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int, merged: bool) -> Layout | None:
     if not all(_header_row(r) for r in head):
         return None
-    rows = [_fill_right(r) for r in head[:-1]] + [head[-1]]
+    rows = [_fill_right(r) for r in head[:-1]] + [head[-1]] if merged else head
     width = max(len(r) for r in head)
     col_text = [fold_ws(" ".join(r[j] for r in rows if j < len(r))) for j in range(width)]
     header = fold_ws(" ".join(c for r in head for c in r if c))
     if not spec.header_named(header_key(header)):
-        return None
+        header = fold_ws(" ".join(col_text))  # a header of several rows, read column by column
+        if not spec.header_named(header_key(header)):
+            return None
     values: list[tuple[int, Column]] = []
     for j, text in enumerate(col_text):
         found = spec.columns_from_header(text)
@@ -136,7 +139,7 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
     last_page = None
     for grid in grids:
         cells = [[clean(c) for c in row] for row in grid.cells]
-        found = layout(spec, cells)
+        found = layout(spec, cells, grid.merged)
         if table is None:
             if found is None:
                 continue

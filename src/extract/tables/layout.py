@@ -84,10 +84,21 @@ def _column_of(cell: Cell, columns: list[tuple[int, int]]) -> int:
     return min(range(len(columns)), key=lambda j: abs((columns[j][0] + columns[j][1]) / 2 - mid))
 
 
+def columnwise(texts: list[str]) -> str:
+    """Header lines read column by column: the cells of overlapping character spans joined
+    top to bottom, the columns left to right."""
+    cells = [(c, k) for k, t in enumerate(texts) for c in _split_values(cells_of(t))]
+    columns = _merge([(c.start, c.end) for c, _ in cells])
+    by_column: dict[int, list[tuple[int, str]]] = {}
+    for c, k in cells:
+        by_column.setdefault(_column_of(c, columns), []).append((k, c.text))
+    return " ".join(" ".join(t for _, t in sorted(by_column[j])) for j in sorted(by_column))
+
+
 def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
     """The spec's table in `lines` as one grid (all its pages), or None when the text has no
     aligned columns there."""
-    header = find_header(spec, lines)
+    header = find_header(spec, lines, columnwise)
     if header is None:
         return None
     body: list[tuple[Line, list[Cell]]] = []
@@ -120,7 +131,7 @@ def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
             if ln.text.strip()]
     rows = [_row(cells, columns) for _, cells in head + body]
     places = [(ln.page, ln.line) for ln, _ in head + body]
-    grid = Grid(rows, places[0][0], places=places)
+    grid = Grid(rows, places[0][0], places=places, merged=False)
     return centred_groups(grid, len(texts), len(head)) if spec.group and len(texts) >= 2 else grid
 
 
@@ -168,7 +179,7 @@ def centred_groups(grid: Grid, n_text: int, body_start: int) -> Grid:
             rows[i][g] = ""
     for i, name in owner.items():
         rows[i][g] = name
-    return Grid(rows, grid.page, grid.accuracy, grid.places)
+    return Grid(rows, grid.page, grid.accuracy, grid.places, merged=False)
 
 
 def _cut(details: list[int], value_rows: list[int], labels: list[tuple[str, float, int]],

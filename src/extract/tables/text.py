@@ -10,6 +10,7 @@ rows and page numbers are skipped and kept in `RawTable.skipped`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from itertools import combinations
 
@@ -102,9 +103,12 @@ def _short_words(text: str) -> bool:
     return len(tokens) <= _SHORT_HEADER_WORDS and not any(_VALUE.match(t) for t in tokens)
 
 
-def find_header(spec: TableSpec, lines: list[Line]) -> HeaderMatch | None:
+def find_header(spec: TableSpec, lines: list[Line],
+                columnwise: Callable[[list[str]], str] | None = None) -> HeaderMatch | None:
     """The first block of header-like lines that names the spec's header words and columns.
-    Until the block names them all, a short line of unknown words does not end it."""
+    Until the block names them all, a short line of unknown words does not end it. With
+    `columnwise`, the block's text is also read column by column (`Monto` / `acumulado` /
+    `Dic-2024` printed on three lines is one column's name)."""
     for i, line in enumerate(lines):
         if not line.text.strip() or not header_like(line.text, spec):
             continue
@@ -118,7 +122,8 @@ def find_header(spec: TableSpec, lines: list[Line]) -> HeaderMatch | None:
                     break
                 block.append(t)
                 last, count = j, count + 1
-                done = done or _names_columns(spec, " ".join(block))
+                done = done or _names_columns(spec, " ".join(block)) or bool(
+                    columnwise and _names_columns(spec, columnwise([ln.text for ln in lines[i:j + 1]])))
             j += 1
         while last > i and not header_like(lines[last].text, spec):
             block.pop()  # unknown words at the end belong to the first row's label
@@ -128,6 +133,10 @@ def find_header(spec: TableSpec, lines: list[Line]) -> HeaderMatch | None:
         text = fold_ws(" ".join(block))
         if _names_columns(spec, text):
             return HeaderMatch(i, last, text)
+        if columnwise:
+            text = columnwise([ln.text for ln in lines[i:last + 1]])
+            if _names_columns(spec, text):
+                return HeaderMatch(i, last, text)
     return None
 
 
