@@ -13,8 +13,10 @@ from extract.pipeline import extract_report
 
 VARIANTS = sorted((DATA / "variants").glob("iess-*.*"))
 FLAVORS = sorted((DATA / "extractors").glob("*/*.txt"))
-#: Extractor flavors not yet read cell for cell (issue 11): they must fail until they do.
-NOT_YET = {"pdftotext-raw", "pdfplumber", "pdftotext-layout"}
+#: Extractions not yet read cell for cell (issue 11): they must fail until they do.
+NOT_YET = {"pdftotext-raw/iess-loja-2024.txt", "pdftotext-raw/iess-nacional-2024.txt",
+           "pdfplumber/iess-loja-2024.txt", "pdfplumber/iess-nacional-2024.txt",
+           "pdftotext-layout/iess-loja-2024.txt"}  # a records table centred in its columns
 
 
 def _check(path: Path, tmp: Path) -> None:
@@ -30,7 +32,8 @@ def test_variant_reports_match_their_keys(path: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not yet read")) if p.parent.name in NOT_YET else p
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not yet read"))
+    if f"{p.parent.name}/{p.name}" in NOT_YET else p
     for p in FLAVORS
 ], ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_text_of_any_extractor_matches_the_key(path: Path, tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ _PDF = {"camelot-lattice": CamelotLattice, "camelot-stream": CamelotStream, "pdf
 def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> Strategies:
     """The strategies to try per spec layout, in the order of `specs/strategies.toml`."""
     if doc.kind != "pdf":
-        return {"rows": [TextLayout(), TextRows()], "records": [TextRecords(), TextLayout()]}
+        return {"rows": [TextLayout(), TextRows()], "records": [TextRecords()]}
     order = order or specs.load("strategies")["order"]
     return {
         layout: [_TEXT[layout]() if name == "regex-text" else _PDF[name](doc.path) for name in names]

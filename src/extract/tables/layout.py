@@ -18,7 +18,7 @@ import regex
 from extract.model import Line, Sink
 from extract.numbers import is_cell_value
 from extract.tables.base import RawTable, Strategy
-from extract.tables.grid import Grid, read_grids, read_record_grids
+from extract.tables.grid import Grid, read_grids
 from extract.tables.spec import TableSpec
 from extract.tables.text import TOTAL, find_header, header_like
 from extract.textutil import key
@@ -236,13 +236,10 @@ def _best_runs(rows: list[int], middles: list[tuple[float, int | None]], pages: 
 
 
 class TextLayout(Strategy):
-    """Text with aligned columns, read as a grid."""
+    """Text with aligned columns, read as a grid (tables of the rows layout)."""
 
     method = "regex-text"
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         grid = grid_of(spec, lines)
-        if grid is None:
-            return None
-        read = read_record_grids if spec.layout == "records" else read_grids
-        return read(spec, [grid], self.method)
+        return read_grids(spec, [grid], self.method) if grid else None
