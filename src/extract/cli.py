@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from extract.tables.spec import Column
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="extract", description=__doc__)
@@ -125,9 +127,20 @@ def _inspect(path: Path) -> int:
             tried = ", ".join(f"{c['method']}={c['score']}" for c in t.tried)
             print(f"  table {f.dataset}: {t.method}, {where}, {len(t.rows)} rows x "
                   f"{len(t.columns)} value columns, spec {t.spec}, fit {t.score:.2f} (tried {tried})")
+            print(f"    header: {t.header[:160]}")
+            print("    columns: " + " | ".join(_column_name(c) for c in t.columns))
+            print("    first rows: " + "; ".join(
+                f"{r.group + ' / ' if r.group else ''}{r.label}" for r in t.rows[:3]))
         else:
             state = "stated none" if f.stated_none else ("NOT FOUND" if f.expected else "no section")
             print(f"  table {f.dataset}: {state}")
     for a in sink.items:
         print(f"  anomaly: {a.dataset or '-'}: {a.problem} at {a.location}: {a.raw_text}")
     return 0
+
+
+def _column_name(col: Column) -> str:
+    """`afiliados[2024]`, `valor_usd[adjudicado]`, `(comprometido)` for a column read past."""
+    keys = [str(k) for k in (col.year, col.span) if k is not None]
+    name = f"{col.field}[{', '.join(keys)}]" if keys else col.field
+    return name if col.keep else f"({name})"

@@ -12,6 +12,7 @@ from extract.furniture import furniture
 from extract.model import Document, Line, Sink
 from extract.sections import Section
 from extract.tables.base import RawTable, Strategy
+from extract.tables.diagnose import diagnose
 from extract.tables.fit import score
 from extract.tables.layout import TextLayout
 from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
@@ -96,12 +97,21 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str,
     if regions:
         first = next((r[0] for r in regions if r), None)
         tried = ", ".join(sorted({m for v in variants for m in _methods(v, strategies)}))
-        sink.add("tables", f"table not found (tried {tried})", dataset=dataset,
+        why = _why(variants, [ln for r in regions for ln in r])
+        sink.add("tables", f"table not found (tried {tried}); {why}", dataset=dataset,
                  location=first.location if first else None,
                  raw_text=first.text.strip()[:200] if first else None)
     else:
         log.info("%s: %s: no section for this table in the report", doc.report_id, dataset)
     return Found(dataset, None, bool(regions))
+
+
+def _why(variants: list[TableSpec], lines: list[Line]) -> str:
+    """The closest header in the section, by the spec variant it comes closest to."""
+    found = [d for d in (diagnose(v, lines) for v in variants if v.layout == "rows") if d]
+    if not found:
+        return "no header of this table's words in its section"
+    return str(max(found, key=lambda d: len(d.matched) - len(d.missing)))
 
 
 def _methods(spec: TableSpec, strategies: Strategies) -> list[str]:
@@ -144,6 +154,12 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
     fit, table, trial = best
     sink.merge(trial)
     table.score, table.tried = fit, tried
+    spec = next(v for v in variants if v.name == table.spec)
+    unknown = spec.unknown_words(table.header) if spec.layout == "rows" else []
+    if unknown:
+        sink.add("tables", f"header words no spec knows: {', '.join(unknown)} (table read by the columns "
+                 f"it names; add them to specs/table-{spec.name}.toml)", dataset=spec.dataset,
+                 location=table.rows[0].location, raw_text=table.header[:200])
     return table
 
 

@@ -27,6 +27,14 @@ _FILLER = GENERIC_HEADER_WORDS | {"total", "totales"}
 _WORDS = regex.compile(r"[\w%$#]+")
 
 
+def _vocabulary(d: dict[str, Any]) -> frozenset[str]:
+    """A spec's header words: its `header_words`, the words of its columns' synonyms, and the
+    words of any table header."""
+    synonyms = [p for c in [*d.get("columns", ()), d.get("years") or {}] for p in c.get("match", ())]
+    words = [*d.get("header_words", ()), *(w for p in synonyms for w in _WORDS.findall(header_key(p)))]
+    return frozenset(header_key(w) for w in words) | GENERIC_HEADER_WORDS
+
+
 def header_key(text: str) -> str:
     """A header's comparison key: `key` with abbreviations spelt out (`N.º de procesos` ->
     `numero de procesos`)."""
@@ -91,7 +99,7 @@ class TableSpec:
             layout=d.get("layout", "rows"),
             sections=tuple(d.get("sections", ())),
             header=tuple(d.get("header", ())),
-            header_words=frozenset(header_key(w) for w in d.get("header_words", ())) | GENERIC_HEADER_WORDS,
+            header_words=_vocabulary(d),
             label=d["label"],
             group=d.get("group"),
             years=ColumnSpec(years["field"], years["kind"], tuple(years.get("match", ()))) if years else None,
@@ -108,9 +116,21 @@ class TableSpec:
             extra={k: v for k, v in d.items() if k in ("record_start", "text_field", "document", "count", "grid")},
         )
 
-    def header_named(self, text: str) -> bool:
-        """True when a header's text (folded by `header_key`) has every `header` pattern."""
-        return all(_participles(p).search(text) for p in self.header)
+    def header_named(self, text: str, columns_named: bool = False) -> bool:
+        """True when a header's text (folded by `header_key`) has every `header` pattern; when
+        the header names every required column (`columns_named`), one pattern of several may be
+        missing: the label column's header in words no spec knows (`Modalidad`)."""
+        missing = len(self.header_missing(text))
+        return missing == 0 or (columns_named and len(self.header) > 1 and missing == 1)
+
+    def header_missing(self, text: str) -> list[str]:
+        """The `header` patterns a header's text (folded by `header_key`) lacks."""
+        return [p for p in self.header if not _participles(p).search(text)]
+
+    def unknown_words(self, header_text: str) -> list[str]:
+        """The words of a header this spec does not know, in order (for a maintainer to add)."""
+        words = [w for w in _WORDS.findall(header_key(header_text)) if not w.isdigit()]
+        return list(dict.fromkeys(w for w in words if not self.knows(w) and w not in _FILLER and len(w) > 2))
 
     def knows(self, word: str) -> bool:
         """A header word of this spec: listed, or sharing a listed word's stem (`asignación` ~
@@ -160,7 +180,7 @@ class TableSpec:
             (m.start(), m.end(), col)
             for col in named
             for pattern in col.match
-            for m in regex.finditer(_loose(pattern), text)
+            for m in loose(pattern).finditer(text)
         ]
         for start, end, col in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
             claim(start, end, col, None)
@@ -239,7 +259,7 @@ def _participles(pattern: str) -> regex.Pattern:
 
 
 @cache
-def _loose(pattern: str) -> regex.Pattern:
+def loose(pattern: str) -> regex.Pattern:
     """A header word pattern as a whole-word match where spaces may be missing (`NúmeroTotal`)
     and a participle may be of either gender and number."""
     return regex.compile(r"(?<!\w)" + _gendered(pattern).replace(" ", r"\s*") + r"(?!\w)")

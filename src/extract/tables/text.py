@@ -141,7 +141,8 @@ def find_header(spec: TableSpec, lines: list[Line],
 
 
 def _names_columns(spec: TableSpec, text: str) -> bool:
-    return spec.header_named(header_key(text)) and spec.complete(spec.columns_from_header(text))
+    complete = spec.complete(spec.columns_from_header(text))
+    return complete and spec.header_named(header_key(text), columns_named=True)
 
 
 #: Rows looked at after a header to count the values a data row carries.
