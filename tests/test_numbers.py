@@ -1,12 +1,24 @@
-"""Spanish number reading: every form of the sample reports, and properties."""
+"""Number reading: every form of the sample reports, both conventions, table cell forms, and
+properties."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.numbers import ES, NumberError, find_numbers, parse_int, read
+from extract.numbers import (
+    ES,
+    US,
+    NumberError,
+    cell_value,
+    column_convention,
+    document_convention,
+    find_numbers,
+    parse_int,
+    read,
+)
 
 CASES = [
     ("1.996.585", Decimal("1996585")),
@@ -132,3 +144,88 @@ def test_every_number_of_the_samples_reads_but_the_malformed(name: str) -> None:
     expected = ["8.818.67.9583", "USD 9713.404.565"] if "nacional" in name else []
     assert refused == expected
     assert len(found) > 100 and all(f.reading is not None for f in found if not f.error)
+
+
+# --- either convention ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "conv", "expected"), [
+    ("1,234,567.89", US, Decimal("1234567.89")),
+    ("13,119,220.86", US, Decimal("13119220.86")),
+    ("89.5%", US, Decimal("89.5")),
+    ("55.09%", US, Decimal("55.09")),
+    ("USD 9,933 millones", US, Decimal("9933000000")),
+    ("USD 9.933 millones", ES, Decimal("9933000000")),
+    ("2,789", US, Decimal("2789")),
+    ("2,789", ES, Decimal("2.789")),
+    ("2.789", US, Decimal("2.789")),
+])
+def test_reads_either_convention(text: str, conv, expected: Decimal) -> None:
+    assert read(text, conv).value == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.234.567,89", Decimal("1234567.89")), ("1,234,567.89", Decimal("1234567.89")),
+    ("1.234.567", Decimal("1234567")), ("1,234,567", Decimal("1234567")),
+    ("52,80%", Decimal("52.80")), ("0.7%", Decimal("0.7")), ("1.234,5", Decimal("1234.5")),
+])
+def test_values_that_settle_their_own_convention(text: str, expected: Decimal) -> None:
+    assert read(text).value == expected  # no convention given: the value settles it
+
+
+@pytest.mark.parametrize("text", ["2.789", "9,933", "USD 10.358 millones", "1.130"])
+def test_ambiguous_values_are_refused_without_a_convention(text: str) -> None:
+    with pytest.raises(NumberError) as err:
+        read(text)
+    assert "ambiguous" in err.value.reason
+
+
+@pytest.mark.parametrize(("cell", "conv", "expected"), [
+    ("(1.234)", ES, Decimal("-1234")), ("(896)", US, Decimal("-896")), ("(1,234.50)", US, Decimal("-1234.50")),
+    ("1.234 (1)", ES, Decimal("1234")), ("942 (1)", US, Decimal("942")), ("45*", ES, Decimal("45")),
+    ("309*", ES, Decimal("309")), ("1.234¹", ES, Decimal("1234")),
+    ("s/d", ES, None), ("S/D", US, None), ("n/d", ES, None),
+    ("-", ES, Decimal(0)), ("—", US, Decimal(0)), ("–", ES, Decimal(0)),
+])
+def test_table_cell_forms(cell: str, conv, expected: Decimal | None) -> None:
+    assert cell_value(cell, conv) == expected
+
+
+def test_a_column_settles_its_convention_from_its_own_values() -> None:
+    assert column_convention(["2.789", "1.234.567", "830"], None) == ES
+    assert column_convention(["2,789", "12,345,678", "830"], ES) == US
+    assert column_convention(["2.789", "830"], US) == US  # nothing settled: the document's
+    assert column_convention(["2.789", "830"], None) is None
+
+
+def test_the_document_convention_comes_from_its_numbers() -> None:
+    from answer_key import DATA
+
+    nat_2023 = (DATA / "variants" / "iess-nacional-2023.txt").read_text("utf-8").splitlines()
+    assert document_convention(nat_2023) == US
+    loja = (Path(__file__).resolve().parents[1] / "raw" / "iess-loja-2024.txt").read_text("utf-8")
+    assert document_convention(loja.splitlines()) == ES
+
+
+def us(value: Decimal, decimals: bool) -> str:
+    """Format the US way: thousands with ',', decimals with '.'."""
+    return spanish(value, decimals).replace(".", "\0").replace(",", ".").replace("\0", ",")
+
+
+@given(amounts, st.sampled_from(["", "USD ", "$"]))
+def test_any_amount_round_trips_in_us_format(value: Decimal, currency: str) -> None:
+    assert read(currency + us(value, True), US).value == value
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15), st.sampled_from([ES, US]))
+def test_any_integer_round_trips_either_way(n: int, conv) -> None:
+    text = spanish(Decimal(n), False) if conv == ES else us(Decimal(n), False)
+    assert read(text, conv).value == n
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999))
+def test_one_thousands_group_is_never_guessed(head: int, tail: int) -> None:
+    for sep in ".,":
+        with pytest.raises(NumberError):
+            read(f"{head}{sep}{tail:03d}")
+        assert read(f"{head}{sep}{tail:03d}", ES).value != read(f"{head}{sep}{tail:03d}", US).value

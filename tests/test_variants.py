@@ -168,3 +168,37 @@ def test_a_single_year_table_in_a_pdf(tmp_path: Path) -> None:
     res = extract_report(pdf, tmp_path, tmp_path / "interim")
     assert not res.failed, res.error
     _single_year_checks({"id": res.report_id, **res.datasets})
+
+
+def test_headings_in_other_styles_number_in_arabic() -> None:
+    secs = detect(_lines("\n".join([
+        "INTRODUCCIÓN", "Texto.", "I. COBERTURA INSTITUCIONAL", "1.1. Afiliados activos",
+        "II.- PRINCIPALES DATOS", "Capítulo 3. Políticas públicas", "IV) LOGROS ALCANZADOS",
+        "I want to be a heading", "1.977 eventos en territorio", "VI. EJECUCIÓN PROGRAMÁTICA Y PRESUPUESTARIA DEL",
+        "GASTO", "Capítulo VII: Contratación",
+    ])))
+    assert [(s.numero, s.titulo, s.nivel) for s in secs] == [
+        (None, "INTRODUCCIÓN", 1), ("1", "COBERTURA INSTITUCIONAL", 1), ("1.1", "Afiliados activos", 2),
+        ("2", "PRINCIPALES DATOS", 1), ("3", "Políticas públicas", 1), ("4", "LOGROS ALCANZADOS", 1),
+        ("6", "EJECUCIÓN PROGRAMÁTICA Y PRESUPUESTARIA DEL GASTO", 1), ("7", "Contratación", 1)]
+
+
+def test_unknown_header_words_are_named_and_never_part_of_a_label(tmp_path: Path) -> None:
+    header = "TIPO DE \n\nCONTRATACIÓN \n\nNúmero \n\nTotal  \n\nValor \n\nTotal \n"
+    assert header in LOJA_TXT
+    text = LOJA_TXT.replace(header, "Modalidad \n\nN.º de procesos \n\nMonto adjudicado (USD) \n")
+    data = _run(tmp_path, "modalidad.txt", text)
+    rows = [(r["tipo_contratacion"], r["procesos"]) for r in data["contratacion"]]
+    assert rows[0] == ("Ínfima Cuantía", 43) and len(rows) == 7
+    problems = [a["problem"] for a in data["anomalias"] if a["dataset"] == "contratacion"]
+    assert any("header words no spec knows: modalidad" in p for p in problems)
+
+
+def test_a_table_not_found_says_what_its_header_lacks(tmp_path: Path) -> None:
+    header = "TIPO DE \n\nCONTRATACIÓN \n\nNúmero \n\nTotal  \n\nValor \n\nTotal \n"
+    text = LOJA_TXT.replace(header, "TIPO DE CONTRATACIÓN \n\nNúmero Total \n\nImporte \n")
+    data = _run(tmp_path, "importe.txt", text)
+    assert data["contratacion"] == []
+    problem = next(a["problem"] for a in data["anomalias"] if a["dataset"] == "contratacion")
+    assert "header seen: 'TIPO DE CONTRATACIÓN Número Total" in problem
+    assert "procesos <- 'numero total'" in problem and "valor_usd" in problem.split("missing:")[1]

@@ -132,12 +132,28 @@ def find_header(spec: TableSpec, lines: list[Line],
                 last -= 1
         text = fold_ws(" ".join(block))
         if _names_columns(spec, text):
-            return HeaderMatch(i, last, text)
+            return _with_label_header(spec, lines, HeaderMatch(i, last, text))
         if columnwise:
             text = columnwise([ln.text for ln in lines[i:last + 1]])
             if _names_columns(spec, text):
                 return HeaderMatch(i, last, text)
     return None
+
+
+def _with_label_header(spec: TableSpec, lines: list[Line], found: HeaderMatch) -> HeaderMatch:
+    """A header whose label column is named in words the spec does not know (`Modalidad`),
+    printed on a short line of its own just above: that line is the header's too (never the
+    first row's label)."""
+    if not spec.header_missing(header_key(found.text)):
+        return found
+    k = found.first - 1
+    while k >= 0 and not lines[k].text.strip():
+        k -= 1
+    text = lines[k].text.strip() if k >= 0 else ""
+    if (text and len(text.split()) <= _SHORT_HEADER_WORDS and not regex.search(r"\d", text)
+            and not text.endswith((":", ".")) and not _HEADING.match(text)):
+        return HeaderMatch(k, found.last, f"{text} {found.text}")
+    return found
 
 
 def _names_columns(spec: TableSpec, text: str) -> bool:
