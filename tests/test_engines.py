@@ -48,10 +48,11 @@ def test_unchanged_rerun_does_no_extraction_work(monkeypatch: pytest.MonkeyPatch
 
 
 def test_pipeline_version_changes_the_cache_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    key = cache.input_key(TEXTS[0], "raw/x.txt")
-    assert key != cache.input_key(TEXTS[0], "raw/y.txt")
+    data = TEXTS[0].read_bytes()
+    key = cache.input_key(data, "raw/x.txt")
+    assert key != cache.input_key(data, "raw/y.txt")
     monkeypatch.setattr(cache, "pipeline_version", lambda: "another-version")
-    assert key != cache.input_key(TEXTS[0], "raw/x.txt")
+    assert key != cache.input_key(data, "raw/x.txt")
 
 
 def test_process_pool_gives_the_same_rows(tmp_path: Path, text_run: Path) -> None:
@@ -64,13 +65,13 @@ def test_process_pool_gives_the_same_rows(tmp_path: Path, text_run: Path) -> Non
 _REAL_EXTRACT = pipeline.extract_report
 
 
-def _flaky(path: Path, root: Path, interim: Path):
+def _flaky(path: Path, root: Path, interim: Path, limits=None):
     """Module level, so the pool can pickle it: Loja raises, a copy named `crash` kills its worker."""
     if "crash" in path.name:
         os._exit(1)
     if "loja" in path.name:
         raise MemoryError("simulated worker failure")
-    return _REAL_EXTRACT(path, root, interim)
+    return _REAL_EXTRACT(path, root, interim, limits)
 
 
 def test_a_failing_or_dying_worker_costs_only_its_report(monkeypatch: pytest.MonkeyPatch,
@@ -128,11 +129,11 @@ def test_parallel_run_imports_gx_beside_the_workers(monkeypatch: pytest.MonkeyPa
         readies.append("gx")
         real_ready()
 
-    def pool(work, items, on_error, workers, meanwhile=None):
+    def pool(work, items, on_error, workers, meanwhile=None, setup=None):
         def watched() -> None:
             meanwhile()
             during_pool.append(list(readies))
-        return real_pool(work, items, on_error, workers, watched if meanwhile else None)
+        return real_pool(work, items, on_error, workers, watched if meanwhile else None, setup)
 
     monkeypatch.setattr(pipeline.validate, "ready", ready)
     monkeypatch.setattr(pipeline.engines, "process_pool", pool)
@@ -143,10 +144,10 @@ def test_parallel_run_imports_gx_beside_the_workers(monkeypatch: pytest.MonkeyPa
 _REAL_COMMIT = pipeline.write.commit_report
 
 
-def _disk_full_for_loja(processed: Path, report_id: str, tables):
+def _disk_full_for_loja(processed: Path, report_id: str, tables, record=None):
     if "loja" in report_id:
         raise OSError(28, "No space left on device")
-    return _REAL_COMMIT(processed, report_id, tables)
+    return _REAL_COMMIT(processed, report_id, tables, record)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -95,20 +95,33 @@ def test_subtotal_of_a_group_is_reconciled(result: ReportResult, tmp_path: Path)
     assert bad == ["Subtotal semicontributivo anio=2024 estado=None", "Totales anio=2024 estado=None"]
 
 
-def test_blocked_report_is_quarantined_and_processed_keeps_what_it_had(tmp_path: Path) -> None:
+def test_a_blocked_report_is_quarantined_its_old_rows_withdrawn_and_its_checks_published(tmp_path: Path) -> None:
     from conftest import read, run_on
 
     code, root = run_on(tmp_path, [RAW / "iess-loja-2024.txt"])
     assert code == 0
-    before = read(root, "presupuesto")
+    assert len(read(root, "presupuesto")) == 5
     text = (root / "raw" / "iess-loja-2024.txt").read_text("utf-8")
     (root / "raw" / "iess-loja-2024.txt").write_text(
         text.replace("1.913.418,00", "9.999.999.999.999,99"), "utf-8")
     code, root = run_on(tmp_path, [])
     assert code == 1
-    assert read(root, "presupuesto").equals(before)
+    report = read(root, "reports").set_index("report_id").loc["iess-loja-2024"]
+    assert report["status"] == "quarantined"
+    assert "presupuesto: expect_column_values_to_be_between" in report["error"]
+    for dataset in ("presupuesto", "contratacion", "secciones", "totales"):
+        assert not (root / "processed" / dataset / "report_id=iess-loja-2024").exists(), dataset
+    checks = read(root, "validaciones")
+    failed = checks[(checks.severity == "critical") & ~checks.success]
+    assert set(failed.dataset) == {"presupuesto"}
+    assert len(read(root, "anomalias")) >= 1
     q = json.loads((root / "interim" / "iess-loja-2024" / "quarantine" / "quarantine.json").read_text())
     assert "presupuesto: expect_column_values_to_be_between" in q["failed"]
+    # the file restored: the report is published again in full
+    (root / "raw" / "iess-loja-2024.txt").write_text(text, "utf-8")
+    assert run_on(tmp_path, [])[0] == 0
+    assert len(read(root, "presupuesto")) == 5
+    assert read(root, "reports").status.tolist() == ["ok"]
 
 
 def test_data_docs_site_has_a_page_per_suite(pdf_run: Path, tmp_path: Path) -> None:

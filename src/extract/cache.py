@@ -1,58 +1,85 @@
-"""Incremental re-runs: a report's extraction is kept in `interim/.cache/`, keyed by the
-input's sha256, its path, and the pipeline version (a digest of the package's code and specs),
-so an unchanged input skips straight past extraction, and any change to code or specs redoes it."""
+"""Incremental re-runs: a report's extraction is kept in `interim/.cache/` as JSON (data, never
+code: a planted file can at worst be refused), keyed by the input's sha256, its path, and the
+pipeline version (a digest of the package's code, specs and suites), so an unchanged input
+skips straight past extraction, and any change to code, specs or suites redoes it. An entry is
+used only when the key it records is the key asked for."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
+from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".cache"
+FORMAT = 2  # bump when the stored shape changes
 
 
 @cache
 def pipeline_version() -> str:
-    """Digest of every source and spec file of the package (and the suites it validates with)."""
+    """Digest of every source, spec and suite file of the package."""
     root = Path(__file__).resolve().parent
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml") and p.is_file())
-    suites = root.parents[1] / "expectations"
-    files += sorted(suites.glob("*.json")) if suites.is_dir() else []
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".json") and p.is_file())
     digest = hashlib.sha256()
     for p in files:
-        digest.update(p.name.encode())
+        digest.update(p.relative_to(root).as_posix().encode())
         digest.update(p.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def input_key(path: Path, source_file: str) -> str:
+def input_key(data: bytes, source_file: str) -> str:
     """The cache key of one input: content, where it sits, and the pipeline version."""
-    digest = hashlib.sha256(path.read_bytes())
+    digest = hashlib.sha256(data)
     digest.update(source_file.encode())
     digest.update(pipeline_version().encode())
     return digest.hexdigest()
 
 
 def _path(interim: Path, key: str) -> Path:
-    return interim / CACHE_DIR / f"{key}.pkl"
+    return interim / CACHE_DIR / f"{key}.json"
 
 
-def load(interim: Path, key: str) -> Any | None:
-    """The cached result for `key`, or None (missing or unreadable)."""
+def _encode(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return {"$decimal": str(obj)}
+    if isinstance(obj, datetime):
+        return {"$datetime": obj.isoformat()}
+    raise TypeError(f"not cacheable: {type(obj).__name__}")
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "$decimal" in obj:
+            return Decimal(obj["$decimal"])
+        if "$datetime" in obj:
+            return datetime.fromisoformat(obj["$datetime"])
+    return obj
+
+
+def load(interim: Path, key: str) -> dict[str, Any] | None:
+    """The cached fields for `key`, or None (missing, unreadable, or recorded for another key)."""
     try:
-        with open(_path(interim, key), "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        entry = json.loads(_path(interim, key).read_text("utf-8"), object_hook=_decode)
+    except (OSError, ValueError):
         return None
+    if not isinstance(entry, dict) or entry.get("key") != key or entry.get("format") != FORMAT:
+        return None
+    fields = entry.get("result")
+    return fields if isinstance(fields, dict) else None
 
 
-def save(interim: Path, key: str, value: Any) -> None:
+def save(interim: Path, key: str, fields: dict[str, Any]) -> None:
+    """Store `fields` (JSON-able, Decimals and datetimes included) under `key`, atomically."""
     path = _path(interim, key)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps({"format": FORMAT, "key": key, "result": fields}, default=_encode,
+                                  ensure_ascii=False), "utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -26,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=("process", "dask"), default="process",
                      help="process pool (default) or Dask distributed (needs the dask extra)")
     run.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a local cluster)")
+    run.add_argument("--max-size", type=float, default=200, metavar="MB",
+                     help="an input larger than this fails (default: 200)")
+    run.add_argument("--timeout", type=float, default=900, metavar="S",
+                     help="a report taking longer than this fails, the others go on (default: 900)")
+    run.add_argument("--max-memory", type=float, default=4000, metavar="MB",
+                     help="memory of one worker process, with --workers > 1 (default: 4000)")
     run.add_argument("--bench-distinct", action="store_true", help=argparse.SUPPRESS)
     ins = sub.add_parser("inspect", help="print a report's id, sections and tables")
     ins.add_argument("file", type=Path)
@@ -83,21 +89,31 @@ def _debug(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from extract.pipeline import RunOptions, list_inputs, run
+    from extract.pipeline import Limits, RunOptions, list_inputs, run
 
     if not args.raw.is_dir():
         print(f"extract: input folder {args.raw} does not exist", file=sys.stderr)
         return 2
-    if not list_inputs(args.raw):
+    try:
+        inputs = list_inputs(args.raw)
+    except OSError as err:
+        print(f"extract: input folder {args.raw} cannot be read ({err.strerror})", file=sys.stderr)
+        return 2
+    if min(args.max_size, args.timeout, args.max_memory) <= 0:
+        print("extract: --max-size, --timeout and --max-memory must be positive", file=sys.stderr)
+        return 2
+    if not inputs:
         print(f"extract: input folder {args.raw} is empty: put report PDFs or text files in it",
               file=sys.stderr)
         return 2
     if args.workers < 1:
         print("extract: --workers must be at least 1", file=sys.stderr)
         return 2
+    limits = Limits(max_bytes=int(args.max_size * 1e6), seconds=args.timeout,
+                    memory_bytes=int(args.max_memory * 1e6))
     opts = RunOptions(args.raw, args.interim, args.processed, args.only, args.workers,
                       force=args.force, engine=args.engine, scheduler=args.scheduler,
-                      distinct_copies=args.bench_distinct)
+                      distinct_copies=args.bench_distinct, limits=limits)
     return run(opts)
 
 

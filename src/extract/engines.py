@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,21 +45,38 @@ def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:
     return out
 
 
-def _lower_priority() -> None:
-    """Pool initializer when there is a `meanwhile`: what this process does then (the GX
-    import, which every later stage waits for) gets a core of its own."""
-    if hasattr(os, "nice"):
+def _start_worker(niced: bool, setup: Callable[[], Any] | None) -> None:
+    """Pool initializer: `setup` (limits, say), and, when there is a `meanwhile`, a lower
+    priority, so that what this process does then (the GX import, which every later stage
+    waits for) gets a core of its own. A worker also ends when this process dies."""
+    _die_with_parent()
+    if setup is not None:
+        setup()
+    if niced and hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this worker when the process that started it dies (no orphans)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
-                 meanwhile: Meanwhile = None) -> list[Any]:
+                 meanwhile: Meanwhile = None, setup: Callable[[], Any] | None = None) -> list[Any]:
     """A process pool; a worker that dies costs only its item. A dead worker breaks the
     whole pool, so the items caught in it are redone one by one, each in its own process.
-    `meanwhile` runs in this process once every item is handed out, ahead of the workers."""
+    `meanwhile` runs in this process once every item is handed out, ahead of the workers;
+    `setup` runs in each worker as it starts."""
     results: dict[int, Any] = {}
     broken: list[int] = []
-    init = _lower_priority if meanwhile is not None else None
+    init = partial(_start_worker, meanwhile is not None, setup)
     with ProcessPoolExecutor(max_workers=workers, initializer=init) as pool:
         futures = {pool.submit(work, item): i for i, item in enumerate(items)}
         if meanwhile is not None:
@@ -73,7 +91,7 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
                 log.error("%s: worker failed: %s", items[i], err)
                 results[i] = on_error(items[i], err)
     for i in broken:
-        with ProcessPoolExecutor(max_workers=1) as alone:
+        with ProcessPoolExecutor(max_workers=1, initializer=partial(_start_worker, False, setup)) as alone:
             try:
                 results[i] = alone.submit(work, items[i]).result()
             except (BrokenProcessPool, Exception) as err:

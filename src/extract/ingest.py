@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import sys
 from pathlib import Path
 from typing import Any
+
+import regex
 
 from extract.identify import NotAReport, identify
 from extract.model import Document, Line
@@ -18,15 +21,28 @@ class BadInput(Exception):
     """A file that cannot be processed; the message is the plain-words cause."""
 
 
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROLS = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # keeps tab, LF, FF, CR
+
+
 def _decode(data: bytes) -> str:
-    """Text bytes as str: UTF-8 (with or without BOM), else Windows-1252; CRLF folded to LF."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """Text bytes as str: UTF-8 or UTF-16 by their byte-order mark, UTF-8, else Windows-1252;
+    CRLF folded to LF."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _clean(data.decode(codec, errors="replace"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     return _clean(text)
+
+
+def _controls_removed(text: str) -> tuple[str, int]:
+    """The text without NUL and other control characters (they would join or split rows), and
+    how many there were."""
+    cleaned, n = _CONTROLS.subn("", text)
+    return cleaned, n
 
 
 def _sniff(data: bytes) -> str:
@@ -39,7 +55,10 @@ def _sniff(data: bytes) -> str:
     lowered = head[:200].lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")):
         raise BadInput("an HTML/XML page, not a PDF or text report")
-    if b"\x00" in data[:4096]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "text"
+    sample = data[:4096]
+    if sample.count(b"\x00") > len(sample) // 10:
         raise BadInput("binary file that is neither a PDF nor text")
     return "text"
 
@@ -50,12 +69,12 @@ def _clean(text: str) -> str:
     return text.replace("\x02", "-").replace("\ufffe", "-").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _pdf_lines(path: Path) -> tuple[list[Line], int]:
+def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int]:
     """Every page's text lines (pypdfium2, the fast text layer) and the page count."""
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
         msg = str(err).lower()
         if "password" in msg:
@@ -64,8 +83,13 @@ def _pdf_lines(path: Path) -> tuple[list[Line], int]:
     try:
         lines: list[Line] = []
         n = len(pdf)
+        if n > max_pages:
+            raise BadInput(f"claims {n} pages, more than the {max_pages} a report may have (damaged?)")
         for i in _pages(n, path):
-            page = pdf[i]
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError as err:
+                raise BadInput(f"page {i + 1} of {n} cannot be read ({err}); damaged PDF") from err
             textpage = page.get_textpage()
             text = _clean(textpage.get_text_bounded())
             textpage.close()
@@ -98,31 +122,36 @@ def _pages(n: int, path: Path) -> range | Any:
     return tqdm(range(n), desc=path.name, unit="page", leave=False, file=sys.stderr)
 
 
-def ingest(path: Path, root: Path | None = None) -> Document:
-    """Read `path`, detect its kind by content, and identify the report; raises BadInput."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise BadInput(f"cannot be read ({err.strerror})") from err
+def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
+           max_pages: int = 5_000) -> Document:
+    """Read `path` (or its bytes, `data`, read once by the caller), detect its kind by
+    content, and identify the report; raises BadInput."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise BadInput(f"cannot be read ({err.strerror})") from err
     kind = _sniff(data)
     sha = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
         if b"%%EOF" not in data[-2048:]:
             raise BadInput("truncated PDF (no end-of-file marker); download it again")
-        lines, n_pages = _pdf_lines(path)
+        lines, n_pages = _pdf_lines(data, path, max_pages)
         pages: int | None = n_pages
         chars = sum(len(line.text.strip()) for line in lines)
         if chars < 40 * max(n_pages, 1) / 10:
             raise BadInput("no text layer (a scanned PDF?); OCR is not attempted")
     else:
-        lines, pages = _text_lines(_decode(data)), None
+        text, removed = _controls_removed(_decode(data))
+        lines, pages = _text_lines(text), None
     try:
         ident = identify("\n".join(line.text for line in lines))
     except NotAReport as err:
         raise BadInput(str(err)) from err
     source = _relative(path, root)
     return Document(path, source, kind, sha, pages, lines, ident,
-                    document_convention(line.text for line in lines))
+                    document_convention(line.text for line in lines),
+                    removed if kind == "text" else 0)
 
 
 def _relative(path: Path, root: Path | None) -> str:

@@ -65,6 +65,7 @@ class Document:
     lines: list[Line]
     identity: Identity
     convention: Convention | None = None  # of the document's numbers (`numbers.document_convention`)
+    removed_controls: int = 0  # NUL and other control characters taken out of a text input
 
     @property
     def report_id(self) -> str:

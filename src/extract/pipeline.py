@@ -9,6 +9,8 @@ import hashlib
 import json
 import logging
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extract import cache, engines, indicators, sections, validate, write
+from extract import cache, engines, indicators, lock, sections, validate, write
 from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, ingest
 from extract.model import Document, Sink
@@ -31,7 +33,6 @@ from extract.textutil import slug
 log = logging.getLogger("extract.pipeline")
 
 Record = dict[str, Any]
-MANIFEST = ".manifest.json"  # report_id -> cache key of what processed/ holds
 
 
 @dataclass
@@ -48,10 +49,14 @@ class ReportResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     cache_key: str | None = None
     cached: bool = False
+    fault: bool = False  # failed by the run's own fault (a bug, a full disk), not the input's
 
     @property
     def failed(self) -> bool:
         return self.error is not None
+
+
+_CACHED_FIELDS = ("source_file", "kind", "sha256", "report_id", "report", "datasets", "error", "timings")
 
 
 def _dump(path: Path, obj: Any) -> None:
@@ -72,47 +77,106 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(type(obj))
 
 
-def extract_report(path: Path, root: Path, interim: Path) -> ReportResult:
+def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None = None) -> ReportResult:
     """The per-report work as one function of its input file: datasets and anomalies out,
-    stage outputs and the cache entry written under `interim/`. Never raises."""
+    stage outputs and the cache entry written under `interim/`. Never raises.
+
+    A failure of the input (not a report, damaged, too large, too slow) is cached like a
+    result; a fault of the run (a bug, an unwritable `interim/`) is not, and is marked `fault`
+    so that the report's published rows are left as they are."""
     source = _relative(path, root)
+    limits = limits or Limits()
     try:
-        key = cache.input_key(path, source)
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            msg = f"too large ({size / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB, --max-size)"
+            log.error("%s: %s", source, msg)
+            return ReportResult(source, error=msg)
+        data = path.read_bytes()
     except OSError as err:
         log.error("%s: cannot be read (%s)", source, err.strerror)
-        return ReportResult(source, error=f"cannot be read ({err.strerror})")
+        return ReportResult(source, error=f"cannot be read ({err.strerror})", fault=True)
+    key = cache.input_key(data, source)
     clock = _Clock()
+    doc = None
     try:
-        with clock("ingest"):
-            doc = ingest(path, root)
-    except BadInput as err:
-        log.error("%s: %s", source, err)
-        res = ReportResult(source, error=str(err))
-    except Exception as err:  # a bug or an unforeseen file: name the file, keep the batch going
-        log.exception("%s: unexpected failure while reading", source)
-        res = ReportResult(source, error=f"unexpected failure while reading: {err}")
-    else:
-        try:
+        with deadline(limits.seconds), clock("ingest"):
+            doc = ingest(path, root, data, max_pages=limits.max_pages)
+        with deadline(limits.seconds - clock.seconds.get("ingest", 0.0)):
             res = _extract(doc, interim / doc.report_id / path.name, clock)
-        except Exception as err:
-            log.exception("%s: unexpected failure while extracting", source)
-            res = ReportResult(source, doc.kind, doc.sha256, doc.report_id,
-                               error=f"unexpected failure: {err}")
+    except (BadInput, TimeLimit, MemoryError) as err:
+        if isinstance(err, MemoryError):
+            err = BadInput(f"needed more memory than the limit ({limits.memory_bytes / 1e6:.0f} MB, --max-memory)")
+        log.error("%s: %s", source, err)
+        res = ReportResult(source, doc.kind if doc else None, doc.sha256 if doc else None,
+                           doc.report_id if doc else None, error=str(err))
+    except Exception as err:  # a bug or a fault: name the file, keep the batch going
+        log.exception("%s: unexpected failure", source)
+        return ReportResult(source, doc.kind if doc else None, doc.sha256 if doc else None,
+                            doc.report_id if doc else None, error=f"unexpected failure: {err}",
+                            fault=True, timings=clock.seconds)
     res.timings, res.cache_key = clock.seconds, key
-    cache.save(interim, key, res)
+    try:
+        cache.save(interim, key, {f: getattr(res, f) for f in _CACHED_FIELDS})
+    except OSError as err:
+        log.warning("%s: result not cached (%s)", source, err.strerror)
     return res
 
 
 def cached_result(path: Path, root: Path, interim: Path) -> ReportResult | None:
     """The stored result of an unchanged input (same bytes, path and pipeline), if any."""
     try:
-        key = cache.input_key(path, _relative(path, root))
+        key = cache.input_key(path.read_bytes(), _relative(path, root))
     except OSError:
         return None
-    res = cache.load(interim, key)
-    if res is not None:
-        res.cached = True
-    return res
+    fields = cache.load(interim, key)
+    if fields is None or set(fields) != set(_CACHED_FIELDS):
+        return None
+    return ReportResult(**fields, cache_key=key, cached=True)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one report's work, so that one odd input cannot hold the batch."""
+
+    max_bytes: int = 200_000_000  # input size (--max-size, MB)
+    seconds: float = 900.0  # wall time of one report's extraction (--timeout)
+    max_pages: int = 5_000  # pages a PDF may claim (a damaged one may claim millions)
+    memory_bytes: int = 4_000_000_000  # address space of a worker process (--max-memory, MB)
+
+
+class TimeLimit(Exception):
+    """A report took longer than its time limit."""
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise TimeLimit in this block after `seconds` (main thread of a process only; elsewhere
+    no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeLimit(f"took longer than {seconds:.0f} s (--timeout); stopped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def limit_memory(limit: int) -> None:
+    """Pool-worker initializer: cap the process's address space where the platform allows."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        log.debug("memory limit not supported here")
 
 
 class _Clock:
@@ -130,6 +194,9 @@ class _Clock:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
+MIN_SECTIONS = 2  # headings a report has at least (a title page with the right words is not one)
+
+
 def _extract(doc: Document, out: Path, clock: _Clock) -> ReportResult:
     rid = doc.report_id
     log.info("%s: ingest: %s report %s, %d lines%s", doc.source_file, doc.kind, rid,
@@ -139,9 +206,13 @@ def _extract(doc: Document, out: Path, clock: _Clock) -> ReportResult:
         "identity": doc.identity.__dict__, "lines": [[ln.page, ln.line, ln.text] for ln in doc.lines],
     })
     sink = Sink(rid)
+    if doc.removed_controls:
+        sink.add("ingest", f"{doc.removed_controls} control character(s) (NUL and the like) removed from the text")
     with clock("sections"):
         secs = sections.detect(doc.lines)
     log.info("%s: sections: %d headings", rid, len(secs))
+    if len(secs) < MIN_SECTIONS:
+        raise BadInput(f"not a report: {len(secs)} section heading(s) found, a report has at least {MIN_SECTIONS}")
     _dump(out / "02-sections.json", [s.__dict__ for s in secs])
 
     with clock("tables"):
@@ -195,34 +266,96 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def list_inputs(raw: Path) -> list[Path]:
-    """Input files of the folder (hidden files skipped), in name order."""
-    return sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith("."))
+    """Input files of the folder in name order; hidden files are skipped silently, and
+    sub-folders, dangling or looping links and names with control characters with a word."""
+    out = []
+    for p in sorted(raw.iterdir()):
+        if p.name.startswith("."):
+            continue
+        if not p.is_file():
+            kind = "a folder" if p.is_dir() else "a dangling or looping link" if p.is_symlink() else "not a file"
+            log.warning("%s: skipped (%s)", safe(p.name), kind)
+            continue
+        out.append(p)
+    return out
 
 
-def deduplicate(results: list[ReportResult]) -> list[ReportResult]:
-    """One result per report: a PDF wins over text, then the first by name; skips are logged."""
-    best: dict[str, ReportResult] = {}
+def safe(name: str) -> str:
+    """A file name fit for one log line (a newline in a name cannot forge another line)."""
+    return name.encode("unicode_escape").decode("ascii") if not name.isprintable() else name
+
+
+#: Share of detail values a PDF and a text must share to be one report (the text its extraction).
+TWIN_OVERLAP = 0.5
+
+
+def _values(res: ReportResult) -> set[tuple[str, str]]:
+    """The report's table values, for telling a PDF's own text from another report."""
+    skip = {"anomalias", "secciones", "indicadores", "totales"}
+    return {(name, str(v)) for name, rows in res.datasets.items() if name not in skip
+            for row in rows for k, v in row.items() if isinstance(v, int | Decimal) and not k.startswith("_")}
+
+
+def _twins(a: ReportResult, b: ReportResult) -> bool:
+    """A PDF and a text of the same report: one of each, most of their values in common (or the
+    same bytes)."""
+    if a.sha256 and a.sha256 == b.sha256:
+        return True
+    if {a.kind, b.kind} != {"pdf", "text"}:
+        return False
+    va, vb = _values(a), _values(b)
+    return not (va or vb) or len(va & vb) >= TWIN_OVERLAP * min(len(va), len(vb))
+
+
+def deduplicate(results: list[ReportResult], published: dict[str, dict[str, Any]]) -> list[ReportResult]:
+    """One result per report id. A PDF and its own text (or a byte-identical copy) are one
+    report: the PDF (or the first copy) is used and the other is named in the log. Inputs that
+    claim one id with different content are a conflict: the one already published stays, and
+    every other claimant fails with the conflict named (never decided by file names)."""
+    claims: dict[str, list[ReportResult]] = {}
     out = []
     for res in results:
         if res.failed or res.report_id is None:
             out.append(res)
-            continue
-        cur = best.get(res.report_id)
-        if cur is None or (res.kind == "pdf" and cur.kind != "pdf"):
-            if cur is not None:
-                log.info("%s: same report as %s; using the PDF", cur.source_file, res.source_file)
-            best[res.report_id] = res
         else:
-            log.info("%s: same report as %s (%s); skipped", res.source_file, cur.source_file,
-                     res.report_id)
-    return out + list(best.values())
+            claims.setdefault(res.report_id, []).append(res)
+    for rid, group in claims.items():
+        group.sort(key=lambda r: r.kind != "pdf")  # a PDF first, then the order of the inputs
+        kept = [group[0]]
+        for res in group[1:]:
+            twin = next((k for k in kept if _twins(k, res)), None)
+            if twin is not None:
+                log.info("%s: same report as %s (%s); using %s", safe(res.source_file), safe(twin.source_file),
+                         rid, safe(twin.source_file))
+            else:
+                kept.append(res)
+        if len(kept) == 1:
+            out.append(kept[0])
+            continue
+        sha = published.get(rid, {}).get("sha256")
+        stay = next((k for k in kept if k.sha256 == sha), None)
+        names = ", ".join(safe(k.source_file) for k in kept)
+        log.error("%s: conflict: %d different inputs claim this report (%s)", rid, len(kept), names)
+        for res in kept:
+            if res is stay:
+                res.datasets.setdefault("anomalias", []).append({
+                    "report_id": rid, "stage": "ingest", "dataset": None, "location": None,
+                    "raw_text": names, "problem": f"conflict: other inputs claim {rid} too; the published one is kept"})
+                out.append(res)
+            else:
+                res.error = f"conflict: {names} all claim {rid} with different content" + (
+                    f"; {stay.source_file} is kept" if stay else "; none is published until one remains")
+                res.report_id, res.fault = None, stay is None
+                out.append(res)
+    return out
 
 
-def failed_report_row(res: ReportResult) -> Record:
-    rid = res.report_id or f"unidentified-{(res.sha256 or _name_hash(res.source_file))[:12]}"
-    return {"report_id": rid, "source_file": res.source_file, "sha256": res.sha256,
-            "status": "failed", "tables_found": 0, "error": res.error,
-            "extracted_at": datetime.now(UTC).replace(microsecond=0)}
+def failed_report_row(res: ReportResult, report_id: str | None = None) -> Record:
+    rid = report_id or res.report_id or f"unidentified-{(res.sha256 or _name_hash(res.source_file))[:12]}"
+    row = {"report_id": rid, "source_file": res.source_file, "sha256": res.sha256,
+           "status": "failed", "tables_found": 0, "error": res.error,
+           "extracted_at": datetime.now(UTC).replace(microsecond=0)}
+    return {**res.report, **row} if res.report else row
 
 
 def _name_hash(name: str) -> str:
@@ -241,6 +374,7 @@ class RunOptions:
     engine: str = "process"  # process | dask
     scheduler: str | None = None
     distinct_copies: bool = False  # benchmarks only: every input file is its own report
+    limits: Limits = field(default_factory=lambda: Limits())
 
 
 def _map(inputs: list[Path], opts: RunOptions, meanwhile: engines.Meanwhile = None) -> list[ReportResult]:
@@ -255,12 +389,13 @@ def _map(inputs: list[Path], opts: RunOptions, meanwhile: engines.Meanwhile = No
         else:
             results[path] = hit
     if todo:
-        work = partial(extract_report, root=opts.root, interim=opts.interim)
+        work = partial(extract_report, root=opts.root, interim=opts.interim, limits=opts.limits)
         on_error = partial(_failed_path, opts=opts)
         if opts.engine == "dask":
             computed = engines.dask(work, todo, on_error, opts.workers, opts.scheduler, meanwhile)
         elif opts.workers > 1 and len(todo) > 1:
-            computed = engines.process_pool(work, todo, on_error, opts.workers, meanwhile)
+            computed = engines.process_pool(work, todo, on_error, opts.workers, meanwhile,
+                                            setup=partial(limit_memory, opts.limits.memory_bytes))
         else:
             computed = engines.serial(work, todo, on_error)
         results.update(zip(todo, computed, strict=True))
@@ -269,7 +404,8 @@ def _map(inputs: list[Path], opts: RunOptions, meanwhile: engines.Meanwhile = No
 
 
 def _failed_path(path: Path, err: BaseException, opts: RunOptions) -> ReportResult:
-    return ReportResult(_relative(path, opts.root), error=f"worker failed: {err}")
+    return ReportResult(_relative(path, opts.root), error=f"worker failed: {err or type(err).__name__}",
+                        fault=True)
 
 
 def _as_copy(res: ReportResult) -> ReportResult:
@@ -284,21 +420,24 @@ def _as_copy(res: ReportResult) -> ReportResult:
     return res
 
 
-def _manifest_path(processed: Path) -> Path:
-    return processed / MANIFEST
-
-
-def _read_manifest(processed: Path) -> dict[str, str]:
-    try:
-        return json.loads(_manifest_path(processed).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 def run(opts: RunOptions) -> int:
-    """Process every input of `opts.raw`; returns the exit code (0 ok, 1 any report failed)."""
+    """Process every input of `opts.raw`; returns the exit code (0 ok, 1 any report failed,
+    3 another run holds the output folders)."""
+    try:
+        with lock.held(opts.processed):
+            return _run(opts)
+    except lock.Busy as err:
+        log.error("%s", err)
+        return 3
+    except validate.SuiteMissing as err:
+        log.error("%s; nothing is published unvalidated", err)
+        return 2
+
+
+def _run(opts: RunOptions) -> int:
     started = time.perf_counter()
     write.recover(opts.processed)
+    validate.check_suites()
     inputs = list_inputs(opts.raw)
     clock = _Clock()
 
@@ -308,27 +447,39 @@ def run(opts: RunOptions) -> int:
 
     with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
         results = _map(inputs, opts, meanwhile=import_gx)
-    results = [_as_copy(r) for r in results] if opts.distinct_copies else deduplicate(results)
+    published = write.published_records(opts.processed)
+    results = [_as_copy(r) for r in results] if opts.distinct_copies else deduplicate(results, published)
     if opts.only:
         results = [r for r in results if r.report_id == opts.only]
-    manifest = _read_manifest(opts.processed)
+    by_source = {rec.get("source_file"): rid for rid, rec in published.items() if rec.get("source_file")}
     failures = 0
     seen: set[str] = set()
+    unknown_failures: list[str] = []  # inputs that failed before they could be identified
     publish: list[ReportResult] = []
     for res in results:
         if res.failed:
             failures += 1
-            row = failed_report_row(res)
+            rid = res.report_id or by_source.get(res.source_file)
+            if rid is None:
+                unknown_failures.append(res.source_file)
+            else:
+                seen.add(rid)
+            if res.fault and rid is not None:
+                log.error("%s: not processed (%s); what is published for %s is kept", safe(res.source_file),
+                          res.error, rid)
+                continue
+            row = failed_report_row(res, None if res.fault else rid)
             seen.add(row["report_id"])
-            write.commit_report(opts.processed, row["report_id"],
-                                {"reports": write.to_table("reports", [row])})
-            manifest.pop(row["report_id"], None)
+            tables = {"reports": write.to_table("reports", [row])}
+            if res.datasets.get("anomalias"):
+                tables["anomalias"] = write.to_table("anomalias", res.datasets["anomalias"])
+            write.commit_report(opts.processed, row["report_id"], tables, _record(res, "failed"))
             continue
         assert res.report_id is not None
         seen.add(res.report_id)
-        if (res.cached and manifest.get(res.report_id) == res.cache_key
-                and write.partition_dir(opts.processed, "reports", res.report_id).exists()):
-            log.info("%s: unchanged since the last run (%s)", res.report_id, res.source_file)
+        record = published.get(res.report_id, {})
+        if res.cached and record.get("cache_key") == res.cache_key and record.get("status") in ("ok", "partial"):
+            log.info("%s: unchanged since the last run (%s)", res.report_id, safe(res.source_file))
         else:
             publish.append(res)
     if publish:
@@ -337,23 +488,39 @@ def run(opts: RunOptions) -> int:
             verdicts = validate.validate_reports(publish)
     with clock("write"):
         written_all = _publish_all(publish, verdicts, opts) if publish else []
-    for res, written in zip(publish, written_all, strict=True):
-        if written:
-            manifest[res.report_id or ""] = res.cache_key or ""
-        else:
-            failures += 1
-            manifest.pop(res.report_id or "", None)
+    failures += sum(not w for w in written_all)
     if not opts.only:
-        for stale in write.published_reports(opts.processed) - seen:
-            log.info("%s: its input is gone from %s; removing its rows", stale, opts.raw)
-            write.remove_report(opts.processed, stale)
-            manifest.pop(stale, None)
-    _dump(_manifest_path(opts.processed), manifest)
-    _dump(opts.interim / "run.json",
-                _run_stats(results, clock.seconds, time.perf_counter() - started))
+        _withdraw_stale(opts, published, seen, {r.source_file for r in results if not r.failed},
+                        unknown_failures)
+    _dump(opts.interim / "run.json", _run_stats(results, clock.seconds, time.perf_counter() - started))
     ok = len(results) - failures
     log.info("done: %d report(s) ok, %d failed", ok, failures)
     return 1 if failures else 0
+
+
+def _record(res: ReportResult, status: str) -> Record:
+    """What a commit records of its input, for the next run (`write.published_records`)."""
+    return {"source_file": res.source_file, "sha256": res.sha256, "cache_key": res.cache_key, "status": status}
+
+
+def _withdraw_stale(opts: RunOptions, published: dict[str, dict[str, Any]], seen: set[str],
+                    read_ok: set[str], unknown_failures: list[str]) -> None:
+    """Remove the reports whose input is really gone from `raw/` (or now holds another report);
+    never in a run where an input failed before it could be identified (it may be the one)."""
+    stale = []
+    for rid, record in published.items():
+        if rid in seen:
+            continue
+        source = record.get("source_file")
+        if not source or not (opts.root / source).exists() or source in read_ok:
+            stale.append(rid)
+    if stale and unknown_failures:
+        log.warning("not removing %s although their inputs are gone: %s failed before it could be identified",
+                    ", ".join(sorted(stale)), ", ".join(map(safe, unknown_failures)))
+        return
+    for rid in sorted(stale):
+        log.info("%s: its input is gone from %s; removing its rows", rid, opts.raw)
+        write.remove_report(opts.processed, rid)
 
 
 @dataclass
@@ -384,18 +551,29 @@ def _not_written(item: _Publication, err: BaseException) -> bool:
 
 
 def _publish(item: _Publication, opts: RunOptions) -> bool:
-    """Write one validated report, or quarantine it; True when written."""
+    """Write one validated report, or, when validation blocks it, its `reports` row (status
+    `quarantined`, the reasons), `validaciones` and `anomalias` only, its data rows withheld
+    (and earlier ones withdrawn); True when written."""
     res, verdict = item.result, item.verdict
     assert res.report_id is not None
     if verdict.blocked:
-        log.error("%s: blocked by validation: %s", res.report_id, "; ".join(verdict.failed))
+        reasons = "; ".join(verdict.failed)
+        log.error("%s: blocked by validation: %s", res.report_id, reasons)
         validate.quarantine(res, opts.interim / res.report_id / "quarantine", verdict)
+        row = {**res.report, "status": "quarantined", "error": f"blocked by validation: {reasons}"[:2000]}
+        blocked = [{"report_id": res.report_id, "stage": "validate", "dataset": f.dataset, "location": f.location,
+                    "raw_text": f.observed, "problem": f"blocked the report: {f.expectation} ({f.details or 'failed'})"}
+                   for f in verdict.findings if f.severity == "critical" and not f.success]
+        write.commit_report(opts.processed, res.report_id, {
+            "reports": write.to_table("reports", [row]), "validaciones": verdict.table(),
+            "anomalias": write.to_table("anomalias", [*res.datasets.get("anomalias", []), *blocked])},
+            _record(res, "quarantined"))
         return False
     tables = {name: write.to_table(name, rows) for name, rows in res.datasets.items()}
     tables["reports"] = write.to_table("reports", [res.report])
     tables["validaciones"] = verdict.table()
-    write.commit_report(opts.processed, res.report_id, tables)
-    log.info("%s: write: %s (%s)", res.report_id, res.report["status"], res.source_file)
+    write.commit_report(opts.processed, res.report_id, tables, _record(res, res.report["status"]))
+    log.info("%s: write: %s (%s)", res.report_id, res.report["status"], safe(res.source_file))
     return True
 
 

@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("extract.validate")
 
-EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
+EXPECTATIONS = Path(__file__).resolve().parent / "expectations"  # package data; `expectations/` links here
+
+
+class SuiteMissing(RuntimeError):
+    """A dataset has no readable validation suite: the run stops, nothing is published unchecked."""
 _TOLERANCE = Decimal("0.5")  # printed values are rounded; allow half a unit
 _PCT_TOLERANCE = Decimal("1.0")
 _SHARE_TOLERANCE = Decimal("0.15")  # shares are printed rounded to one decimal
@@ -84,6 +88,16 @@ def suites_dir() -> Path:
     return EXPECTATIONS
 
 
+def check_suites() -> None:
+    """Raise SuiteMissing unless every dataset of the contract has a readable suite."""
+    for dataset in SCHEMAS:
+        path = suites_dir() / f"{dataset}.json"
+        try:
+            json.loads(path.read_text("utf-8"))["expectations"]
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise SuiteMissing(f"validation suite {path} is missing or unreadable ({err})") from err
+
+
 @cache
 def _context() -> Any:
     """The GX context and batch definition, made once per process (GX costs seconds to import)."""
@@ -112,7 +126,11 @@ def load_suite(dataset: str) -> Any:
         ExpectationConfiguration,
     )
 
-    data = json.loads((suites_dir() / f"{dataset}.json").read_text("utf-8"))
+    path = suites_dir() / f"{dataset}.json"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as err:
+        raise SuiteMissing(f"validation suite {path} cannot be read ({err})") from err
     expectations = [
         ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e.get("meta", {}),
                                  severity=e.get("severity", "critical")).to_domain_obj()
@@ -182,7 +200,7 @@ def validate_reports(results: list[ReportResult]) -> dict[str, Verdict]:
                 verdicts[res.report_id or ""].findings.append(finding)
                 if finding.success and _records(res, dataset):
                     typed.append(res)
-            if not typed or not (suites_dir() / f"{dataset}.json").exists():
+            if not typed:
                 continue
             combined = _gx(dataset, [row for r in typed for row in _records(r, dataset)], params,
                            "SUMMARY" if len(typed) == 1 else "BASIC")

@@ -1,9 +1,15 @@
 """Stage 6, write: Parquet per the contract, hive-partitioned by report, all-or-nothing.
 
-A report's datasets are first written to `processed/.staging/<report_id>/`, then a COMMIT
-marker is written, then each file is moved into place with an atomic rename. A run killed
-before the marker leaves the staging folder behind, which the next run deletes; a run killed
-after it is rolled forward by the next run. Either way no report is ever half-written.
+A report's datasets are first written (and fsynced) to `processed/.staging/<report_id>/`, then
+a COMMIT marker is written, then each file is moved into place with an atomic rename and the
+partitions of the datasets the commit does not hold are removed (a failed or quarantined
+report keeps no data rows). A run killed before the marker leaves the staging folder behind,
+which the next run deletes; a run killed after it is rolled forward by the next run. Either way
+no report is ever half-written.
+
+The record of what was published (input file, its sha256, the cache key of the extraction)
+travels in the same commit, as `reports/report_id=<id>/_source.json` (a name Parquet readers
+skip), so it can never disagree with the rows beside it.
 """
 
 from __future__ import annotations
@@ -46,32 +52,69 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def commit_report(processed: Path, report_id: str, tables: dict[str, pa.Table]) -> None:
-    """Write every dataset of one report atomically (see module docstring)."""
+RECORD = "_source.json"
+
+
+def commit_report(processed: Path, report_id: str, tables: dict[str, pa.Table],
+                  record: dict[str, Any] | None = None) -> None:
+    """Write every dataset of one report atomically, and its publication `record` with them
+    (see module docstring); datasets not in `tables` lose this report's rows."""
     stage = processed / STAGING / report_id
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
     for dataset, table in tables.items():
         pq.write_table(table.drop_columns(["report_id"]), stage / f"{dataset}.parquet")
+        _fsync(stage / f"{dataset}.parquet")
+    if record is not None:
+        _fsync_write(stage / RECORD, json.dumps(record, sort_keys=True).encode())
     marker = stage / f"{COMMIT}.tmp"
     _fsync_write(marker, json.dumps(sorted(tables)).encode())
+    _fsync(stage)
     os.replace(marker, stage / COMMIT)
     _apply(processed, stage)
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _apply(processed: Path, stage: Path) -> None:
+    """Move a committed report into place (idempotent: a roll-forward redoes what is left)."""
     report_id = stage.name
-    for dataset in json.loads((stage / COMMIT).read_text()):
+    datasets = json.loads((stage / COMMIT).read_text())
+    for dataset in datasets:
         src = stage / f"{dataset}.parquet"
         if not src.exists():  # moved before an interruption
             continue
         dest = partition_dir(processed, dataset, report_id)
         dest.mkdir(parents=True, exist_ok=True)
         os.replace(src, dest / PART)
+    for dataset in SCHEMAS:
+        part = partition_dir(processed, dataset, report_id)
+        if dataset not in datasets and part.exists():
+            shutil.rmtree(part)
+    record = stage / RECORD
+    if record.exists():
+        os.replace(record, partition_dir(processed, "reports", report_id) / RECORD)
     shutil.rmtree(stage)
     with contextlib.suppress(OSError):
         stage.parent.rmdir()  # the staging root, once empty
+
+
+def published_records(processed: Path) -> dict[str, dict[str, Any]]:
+    """Per published report, the record of its publication (empty when none was kept)."""
+    out: dict[str, dict[str, Any]] = {}
+    for rid in published_reports(processed):
+        try:
+            out[rid] = json.loads((partition_dir(processed, "reports", rid) / RECORD).read_text("utf-8"))
+        except (OSError, ValueError):
+            out[rid] = {}
+    return out
 
 
 def recover(processed: Path) -> None:
