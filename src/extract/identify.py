@@ -30,6 +30,13 @@ _YEAR_STRONG = regex.compile(
 )
 _YEAR_WEAK = regex.compile(r"(?:durante el|ano|al cierre de|diciembre de|diciembre)\s+(?P<y>20\d\d)\b")
 _DIRECTOR_PROVINCIAL = regex.compile(r"\bdirector(?:a)? provincial\b")
+OPENING_LINES = 150  # non-blank lines of the opening pages, where a report names its issuing office
+# The issuing office in the opening: "Dirección Provincial (del IESS) (de|en) <name>"
+_ISSUER = regex.compile(
+    r"\b(?i:direcci[oó]n provincial)(?: (?i:del iess))?(?: (?i:de|en|del))?\s+"
+    r"(?P<name>(?:\p{Lu}|[^\p{L}\s])[^\s,;:]*(?: [^\s,;:]+){0,4})"
+)
+_KNOWN_START = tuple(sorted(_NAMES, key=len, reverse=True))
 _IESS = regex.compile(r"\biess\b|instituto ecuatoriano de seguridad social")
 _RENDICION = regex.compile(r"rendicion de cuentas")
 
@@ -49,13 +56,22 @@ def identify(text: str) -> Identity:
     if not years:
         raise NotAReport("fiscal year not stated")
     anio = years.most_common(1)[0][0]
+    raw_opening = "\n".join([ln for ln in text.splitlines() if ln.strip()][:OPENING_LINES])
+    opening = key(raw_opening)
+    found = _ISSUER.search(raw_opening)
+    issuer = key(found["name"]).rstrip(".") if found else None
+    if issuer is not None and not issuer.startswith(_KNOWN_START):
+        name = regex.match(r"\S+(?: (?:(?:de|del|los|las) )?(?:\p{Lu}|[^\p{L}\s])\S*)*", found["name"])  # type: ignore[index]
+        raise NotAReport(f"issued by 'Dirección Provincial de {name.group() if name else '?'}', "
+                         "which is not one of Ecuador's 24 provinces")
     provs = Counter(key(_NAMES[m["prov"]]) for m in _PROVINCIAL.finditer(folded))
     if not provs:
         return Identity("nacional", None, anio)
     top = provs.most_common(1)[0][0]
+    if issuer:  # the office named as the report's issuer, not the one named most often
+        top = key(_NAMES[next(n for n in _KNOWN_START if issuer.startswith(n))])
     # A national report may name a provincial office (in a recommendation, say); a provincial
     # one is signed by its Director Provincial or names its office in the opening pages.
-    opening = key("\n".join(text.splitlines()[:120]))
     opening_provs = {key(_NAMES[m["prov"]]) for m in _PROVINCIAL.finditer(opening)}
     if not _DIRECTOR_PROVINCIAL.search(folded) and top not in opening_provs:
         return Identity("nacional", None, anio)
