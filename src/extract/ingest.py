@@ -21,6 +21,10 @@ class BadInput(Exception):
     """A file that cannot be processed; the message is the plain-words cause."""
 
 
+class Unidentified(BadInput):
+    """A file that names a report but is not one: its claimed identity is not to be trusted."""
+
+
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROLS = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # keeps tab, LF, FF, CR
 

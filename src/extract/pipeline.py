@@ -23,7 +23,7 @@ from typing import Any
 
 from extract import cache, engines, indicators, lock, sections, validate, write
 from extract.contract import TABLE_DATASETS
-from extract.ingest import BadInput, ingest
+from extract.ingest import BadInput, Unidentified, ingest
 from extract.model import Document, Sink
 from extract.normalise import normalise
 from extract.tables.find import find_tables
@@ -63,8 +63,11 @@ def _dump(path: Path, obj: Any) -> None:
     """JSON for a person to read, written atomically (temp file of this process + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1, default=_json_default), "utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1, default=_json_default), "utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _json_default(obj: Any) -> Any:
@@ -90,11 +93,11 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
         size = path.stat().st_size
         if size > limits.max_bytes:
             msg = f"too large ({size / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB, --max-size)"
-            log.error("%s: %s", source, msg)
+            log.error("%s: %s", safe(source), msg)
             return ReportResult(source, error=msg)
         data = path.read_bytes()
     except OSError as err:
-        log.error("%s: cannot be read (%s)", source, err.strerror)
+        log.error("%s: cannot be read (%s)", safe(source), err.strerror)
         return ReportResult(source, error=f"cannot be read ({err.strerror})", fault=True)
     key = cache.input_key(data, source)
     clock = _Clock()
@@ -107,11 +110,12 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
     except (BadInput, TimeLimit, MemoryError) as err:
         if isinstance(err, MemoryError):
             err = BadInput(f"needed more memory than the limit ({limits.memory_bytes / 1e6:.0f} MB, --max-memory)")
-        log.error("%s: %s", source, err)
+        log.error("%s: %s", safe(source), err)
+        trusted = doc is not None and not isinstance(err, Unidentified)
         res = ReportResult(source, doc.kind if doc else None, doc.sha256 if doc else None,
-                           doc.report_id if doc else None, error=str(err))
+                           doc.report_id if trusted and doc else None, error=str(err))
     except Exception as err:  # a bug or a fault: name the file, keep the batch going
-        log.exception("%s: unexpected failure", source)
+        log.exception("%s: unexpected failure", safe(source))
         return ReportResult(source, doc.kind if doc else None, doc.sha256 if doc else None,
                             doc.report_id if doc else None, error=f"unexpected failure: {err}",
                             fault=True, timings=clock.seconds)
@@ -119,7 +123,7 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
     try:
         cache.save(interim, key, {f: getattr(res, f) for f in _CACHED_FIELDS})
     except OSError as err:
-        log.warning("%s: result not cached (%s)", source, err.strerror)
+        log.warning("%s: result not cached (%s)", safe(source), err.strerror)
     return res
 
 
@@ -145,8 +149,9 @@ class Limits:
     memory_bytes: int = 4_000_000_000  # address space of a worker process (--max-memory, MB)
 
 
-class TimeLimit(Exception):
-    """A report took longer than its time limit."""
+class TimeLimit(BaseException):
+    """A report took longer than its time limit (a BaseException, so that no handler of a
+    stage's own failures swallows it)."""
 
 
 @contextmanager
@@ -199,7 +204,7 @@ MIN_SECTIONS = 2  # headings a report has at least (a title page with the right 
 
 def _extract(doc: Document, out: Path, clock: _Clock) -> ReportResult:
     rid = doc.report_id
-    log.info("%s: ingest: %s report %s, %d lines%s", doc.source_file, doc.kind, rid,
+    log.info("%s: ingest: %s report %s, %d lines%s", safe(doc.source_file), doc.kind, rid,
              len(doc.lines), f", {doc.pages} pages" if doc.pages else "")
     _dump(out / "01-ingest.json", {
         "source_file": doc.source_file, "kind": doc.kind, "sha256": doc.sha256, "pages": doc.pages,
@@ -212,7 +217,7 @@ def _extract(doc: Document, out: Path, clock: _Clock) -> ReportResult:
         secs = sections.detect(doc.lines)
     log.info("%s: sections: %d headings", rid, len(secs))
     if len(secs) < MIN_SECTIONS:
-        raise BadInput(f"not a report: {len(secs)} section heading(s) found, a report has at least {MIN_SECTIONS}")
+        raise Unidentified(f"not a report: {len(secs)} section heading(s) found, a report has at least {MIN_SECTIONS}")
     _dump(out / "02-sections.json", [s.__dict__ for s in secs])
 
     with clock("tables"):
@@ -341,6 +346,7 @@ def deduplicate(results: list[ReportResult], published: dict[str, dict[str, Any]
                 res.datasets.setdefault("anomalias", []).append({
                     "report_id": rid, "stage": "ingest", "dataset": None, "location": None,
                     "raw_text": names, "problem": f"conflict: other inputs claim {rid} too; the published one is kept"})
+                res.cached = False  # published again, with the conflict among its anomalies
                 out.append(res)
             else:
                 res.error = f"conflict: {names} all claim {rid} with different content" + (
@@ -456,10 +462,13 @@ def _run(opts: RunOptions) -> int:
     seen: set[str] = set()
     unknown_failures: list[str] = []  # inputs that failed before they could be identified
     publish: list[ReportResult] = []
+    claimed = {r.report_id for r in results if not r.failed}
     for res in results:
         if res.failed:
             failures += 1
             rid = res.report_id or by_source.get(res.source_file)
+            if rid in claimed:  # another input of this run is that report: the failure is this file's
+                rid = res.report_id = None
             if rid is None:
                 unknown_failures.append(res.source_file)
             else:
@@ -492,7 +501,10 @@ def _run(opts: RunOptions) -> int:
     if not opts.only:
         _withdraw_stale(opts, published, seen, {r.source_file for r in results if not r.failed},
                         unknown_failures)
-    _dump(opts.interim / "run.json", _run_stats(results, clock.seconds, time.perf_counter() - started))
+    try:
+        _dump(opts.interim / "run.json", _run_stats(results, clock.seconds, time.perf_counter() - started))
+    except OSError as err:
+        log.warning("run statistics not written to %s (%s)", opts.interim, err.strerror)
     ok = len(results) - failures
     log.info("done: %d report(s) ok, %d failed", ok, failures)
     return 1 if failures else 0
