@@ -247,3 +247,32 @@ def test_evidence_is_the_sentence_without_headings_or_page_numbers(pdf_run: Path
     assert ev[(NAT, "pensionistas_total")].startswith("El IESS ha garantizado el pago oportuno")
     assert ev[(LOJA, "afiliados_mujeres")] == ("El total de afiliados que tiene el IESS Loja, se dividen de la "
                                                "siguiente manera: género Femenino 49.867 y género Masculino 33.265.")
+
+
+def test_every_dataset_carries_the_fiscal_year_and_the_versions(pdf_run: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from extract import __version__
+    from extract.contract import CONTRACT_VERSION, SCHEMAS
+
+    for name in SCHEMAS:
+        parts = list((pdf_run / "processed" / name).glob("report_id=*/part-0.parquet"))
+        if not parts:
+            continue
+        meta = pq.read_schema(parts[0]).metadata
+        assert meta[b"iess_extract.contract_version"].decode() == CONTRACT_VERSION, name
+        assert meta[b"iess_extract.package_version"].decode() == __version__, name
+        df = read(pdf_run, name)
+        assert set(df.anio_fiscal) == {2024}, name
+
+
+def test_tablas_says_for_each_expected_table_whether_and_how_it_was_found(pdf_run: Path) -> None:
+    df = read(pdf_run, "tablas").set_index(["report_id", "dataset"])
+    assert len(df) == 2 * 7
+    nat = df.loc[NAT]
+    assert set(nat.status) == {"found"} and nat.loc["afiliados", "pages"] == "3, 4"
+    assert nat.loc["afiliados", "rows"] == 14 and nat.loc["afiliados", "fit"] > 0
+    loja = df.loc[LOJA]
+    assert loja.loc["enajenacion", "status"] == "stated_none"
+    assert loja.loc["afiliados", "status"] == "no_section" and pd.isna(loja.loc["afiliados", "method"])
+    assert loja.loc["presupuesto", "status"] == "found" and "Devengado" in loja.loc["presupuesto", "header"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"  # 1.1: anio_fiscal everywhere, tablas, status quarantined
 
 MONEY = pa.decimal128(18, 2)
 PCT = pa.decimal128(7, 2)
@@ -66,6 +66,10 @@ _COLUMNS: dict[str, list[tuple[str, pa.DataType]]] = {
         ("report_id", TEXT), ("dataset", TEXT), ("etiqueta", TEXT), ("medida", TEXT),
         ("anio", YEAR), ("estado", TEXT), ("valor", pa.decimal128(20, 2)), *PROVENANCE,
     ],
+    "tablas": [
+        ("report_id", TEXT), ("dataset", TEXT), ("status", TEXT), ("method", TEXT), ("pages", TEXT),
+        ("rows", COUNT), ("fit", pa.decimal128(5, 4)), ("header", TEXT),
+    ],
     "validaciones": [
         ("report_id", TEXT), ("dataset", TEXT), ("expectation", TEXT), ("severity", TEXT),
         ("success", pa.bool_()), ("observed_value", TEXT), ("details", TEXT),
@@ -76,7 +80,11 @@ _COLUMNS: dict[str, list[tuple[str, pa.DataType]]] = {
     ],
 }
 
-SCHEMAS: dict[str, pa.Schema] = {name: pa.schema(cols) for name, cols in _COLUMNS.items()}
+# Every dataset carries its report's fiscal year, so per-year questions need no join.
+SCHEMAS: dict[str, pa.Schema] = {
+    name: pa.schema(cols if any(c == "anio_fiscal" for c, _ in cols) else [*cols, ("anio_fiscal", YEAR)])
+    for name, cols in _COLUMNS.items()
+}
 DATASETS: tuple[str, ...] = tuple(SCHEMAS)
 METHODS = ("camelot-lattice", "camelot-stream", "pdfplumber", "regex-text")
 TABLE_DATASETS = ("afiliados", "pensionistas", "pensiones_montos", "contratacion", "presupuesto",

@@ -26,7 +26,7 @@ from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, Unidentified, ingest
 from extract.model import Document, Sink
 from extract.normalise import normalise
-from extract.tables.find import find_tables
+from extract.tables.find import Found, find_tables
 from extract.tables.spec import load_specs
 from extract.textutil import slug
 
@@ -246,10 +246,26 @@ def _extract(doc: Document, out: Path, clock: _Clock) -> ReportResult:
          "start_page": s.start_page, "start_line": s.start_line} for s in secs
     ]
     missing = [f.dataset for f in found if f.expected and not f.table and not f.stated_none]
+    data["tablas"] = [_table_row(rid, f) for f in found]
     data["anomalias"] = [a.as_row(rid) for a in sink.items]
+    for rows in data.values():
+        for row in rows:
+            row["anio_fiscal"] = doc.identity.anio_fiscal
     _dump(out / "anomalias.json", data["anomalias"])
     report = _report_row(doc, "partial" if missing else "ok", len(tables))
     return ReportResult(doc.source_file, doc.kind, doc.sha256, rid, report, data)
+
+
+def _table_row(report_id: str, found: Found) -> Record:
+    """One expected table of the report: found (how, where, how well) or why not."""
+    t = found.table
+    status = "found" if t else "stated_none" if found.stated_none else "not_found" if found.expected else "no_section"
+    return {"report_id": report_id, "dataset": found.dataset, "status": status,
+            "method": t.method if t else None,
+            "pages": ", ".join(map(str, t.pages)) if t and t.pages else None,
+            "rows": len(t.rows) if t else 0,
+            "fit": Decimal(str(round(t.score, 4))) if t else None,
+            "header": (t.header if t else found.header) or None}
 
 
 def _report_row(doc: Document, status: str, tables_found: int, error: str | None = None) -> Record:
@@ -481,7 +497,7 @@ def _run(opts: RunOptions) -> int:
             seen.add(row["report_id"])
             tables = {"reports": write.to_table("reports", [row])}
             if res.datasets.get("anomalias"):
-                tables["anomalias"] = write.to_table("anomalias", res.datasets["anomalias"])
+                tables["anomalias"] = write.to_table("anomalias", res.datasets["anomalias"], row.get("anio_fiscal"))
             write.commit_report(opts.processed, row["report_id"], tables, _record(res, "failed"))
             continue
         assert res.report_id is not None
@@ -568,6 +584,7 @@ def _publish(item: _Publication, opts: RunOptions) -> bool:
     (and earlier ones withdrawn); True when written."""
     res, verdict = item.result, item.verdict
     assert res.report_id is not None
+    year = res.report.get("anio_fiscal")
     if verdict.blocked:
         reasons = "; ".join(verdict.failed)
         log.error("%s: blocked by validation: %s", res.report_id, reasons)
@@ -577,13 +594,14 @@ def _publish(item: _Publication, opts: RunOptions) -> bool:
                     "raw_text": f.observed, "problem": f"blocked the report: {f.expectation} ({f.details or 'failed'})"}
                    for f in verdict.findings if f.severity == "critical" and not f.success]
         write.commit_report(opts.processed, res.report_id, {
-            "reports": write.to_table("reports", [row]), "validaciones": verdict.table(),
-            "anomalias": write.to_table("anomalias", [*res.datasets.get("anomalias", []), *blocked])},
+            "reports": write.to_table("reports", [row]), "validaciones": verdict.table(year),
+            "tablas": write.to_table("tablas", res.datasets.get("tablas", [])),
+            "anomalias": write.to_table("anomalias", [*res.datasets.get("anomalias", []), *blocked], year)},
             _record(res, "quarantined"))
         return False
-    tables = {name: write.to_table(name, rows) for name, rows in res.datasets.items()}
+    tables = {name: write.to_table(name, rows, year) for name, rows in res.datasets.items()}
     tables["reports"] = write.to_table("reports", [res.report])
-    tables["validaciones"] = verdict.table()
+    tables["validaciones"] = verdict.table(year)
     write.commit_report(opts.processed, res.report_id, tables, _record(res, res.report["status"]))
     log.info("%s: write: %s (%s)", res.report_id, res.report["status"], safe(res.source_file))
     return True

@@ -77,11 +77,11 @@ class Verdict:
     def blocked(self) -> bool:
         return bool(self.failed)
 
-    def table(self) -> pa.Table:
+    def table(self, fiscal_year: int | None = None) -> pa.Table:
         return to_table("validaciones", [
             {"report_id": self.report_id, "dataset": f.dataset, "expectation": f.expectation,
              "severity": f.severity, "success": f.success, "observed_value": f.observed,
-             "details": f.details} for f in self.findings])
+             "details": f.details} for f in self.findings], fiscal_year)
 
 
 def suites_dir() -> Path:

@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extract.contract import SCHEMAS
+from extract.contract import CONTRACT_VERSION, SCHEMAS
 
 log = logging.getLogger("extract.write")
 
@@ -34,11 +34,23 @@ COMMIT = "COMMIT"
 PART = "part-0.parquet"
 
 
-def to_table(dataset: str, records: list[dict[str, Any]]) -> pa.Table:
-    """Records as an Arrow table with exactly the contract's schema (extra keys dropped)."""
+def to_table(dataset: str, records: list[dict[str, Any]], fiscal_year: int | None = None) -> pa.Table:
+    """Records as an Arrow table with exactly the contract's schema (extra keys dropped); rows
+    without `anio_fiscal` get `fiscal_year`."""
     schema = SCHEMAS[dataset]
     columns = {f.name: [r.get(f.name) for r in records] for f in schema}
+    if fiscal_year is not None:
+        columns["anio_fiscal"] = [fiscal_year if v is None else v for v in columns["anio_fiscal"]]
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+def _stamped(table: pa.Table) -> pa.Table:
+    """The table with the contract and package versions in its Parquet metadata."""
+    from extract import __version__
+
+    meta = {**(table.schema.metadata or {}), b"iess_extract.contract_version": CONTRACT_VERSION.encode(),
+            b"iess_extract.package_version": __version__.encode()}
+    return table.replace_schema_metadata(meta)
 
 
 def partition_dir(processed: Path, dataset: str, report_id: str) -> Path:
@@ -64,7 +76,7 @@ def commit_report(processed: Path, report_id: str, tables: dict[str, pa.Table],
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
     for dataset, table in tables.items():
-        pq.write_table(table.drop_columns(["report_id"]), stage / f"{dataset}.parquet")
+        pq.write_table(_stamped(table.drop_columns(["report_id"])), stage / f"{dataset}.parquet")
         _fsync(stage / f"{dataset}.parquet")
     if record is not None:
         _fsync_write(stage / RECORD, json.dumps(record, sort_keys=True).encode())

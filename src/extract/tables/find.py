@@ -12,7 +12,7 @@ from extract.furniture import furniture
 from extract.model import Document, Line, Sink
 from extract.sections import Section
 from extract.tables.base import RawTable, Strategy
-from extract.tables.diagnose import diagnose
+from extract.tables.diagnose import Diagnosis, diagnose
 from extract.tables.fit import score
 from extract.tables.layout import TextLayout
 from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
@@ -48,6 +48,7 @@ class Found:
     table: RawTable | None
     expected: bool  # a section for it exists, so a missing table is an anomaly
     stated_none: bool = False
+    header: str | None = None  # when not found: the closest header seen in its section
 
 
 def section_ranges(spec: TableSpec, sections: list[Section]) -> list[Section]:
@@ -97,21 +98,20 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str,
     if regions:
         first = next((r[0] for r in regions if r), None)
         tried = ", ".join(sorted({m for v in variants for m in _methods(v, strategies)}))
-        why = _why(variants, [ln for r in regions for ln in r])
+        closest = _closest(variants, [ln for r in regions for ln in r])
+        why = str(closest) if closest else "no header of this table's words in its section"
         sink.add("tables", f"table not found (tried {tried}); {why}", dataset=dataset,
                  location=first.location if first else None,
                  raw_text=first.text.strip()[:200] if first else None)
-    else:
-        log.info("%s: %s: no section for this table in the report", doc.report_id, dataset)
-    return Found(dataset, None, bool(regions))
+        return Found(dataset, None, True, header=closest.header if closest else None)
+    log.info("%s: %s: no section for this table in the report", doc.report_id, dataset)
+    return Found(dataset, None, False)
 
 
-def _why(variants: list[TableSpec], lines: list[Line]) -> str:
+def _closest(variants: list[TableSpec], lines: list[Line]) -> Diagnosis | None:
     """The closest header in the section, by the spec variant it comes closest to."""
     found = [d for d in (diagnose(v, lines) for v in variants if v.layout == "rows") if d]
-    if not found:
-        return "no header of this table's words in its section"
-    return str(max(found, key=lambda d: len(d.matched) - len(d.missing)))
+    return max(found, key=lambda d: len(d.matched) - len(d.missing)) if found else None
 
 
 def _methods(spec: TableSpec, strategies: Strategies) -> list[str]:
