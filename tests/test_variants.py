@@ -202,3 +202,23 @@ def test_a_table_not_found_says_what_its_header_lacks(tmp_path: Path) -> None:
     problem = next(a["problem"] for a in data["anomalias"] if a["dataset"] == "contratacion")
     assert "header seen: 'TIPO DE CONTRATACIÓN Número Total" in problem
     assert "procesos <- 'numero total'" in problem and "valor_usd" in problem.split("missing:")[1]
+
+
+def test_a_budget_table_cut_before_its_total_is_an_anomaly(tmp_path: Path) -> None:
+    cut = LOJA_TXT.split("Total general", 1)
+    assert len(cut) == 2
+    text = cut[0] + "\n7. Enajenación de bienes" + cut[1].split("7. Enajenación de bienes", 1)[1]
+    data = _run(tmp_path, "cortado.txt", text)
+    assert len(data["presupuesto"]) == 5
+    problems = [a["problem"] for a in data["anomalias"] if a["dataset"] == "presupuesto"]
+    assert any("without its total row" in p for p in problems)
+
+
+def test_a_misspelt_spec_key_is_an_error_naming_it() -> None:
+    from extract.tables.spec import SpecError, TableSpec
+
+    with pytest.raises(SpecError, match="unknown key.*header_word\\b"):
+        TableSpec.from_dict("presupuesto", {"dataset": "presupuesto", "label": "unidad", "header_word": []})
+    with pytest.raises(SpecError, match="columns\\[0\\].mach"):
+        TableSpec.from_dict("presupuesto", {"dataset": "presupuesto", "label": "unidad",
+                                            "columns": [{"field": "x", "kind": "money", "mach": []}]})

@@ -155,6 +155,10 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
     sink.merge(trial)
     table.score, table.tried = fit, tried
     spec = next(v for v in variants if v.name == table.spec)
+    if spec.total_expected and not any(r.total and not key(r.label).startswith("sub") for r in table.rows):
+        last = table.rows[-1]
+        sink.add("tables", "the table ends without its total row: cut short? rows after it may be missing",
+                 dataset=spec.dataset, location=last.location, raw_text=last.label)
     unknown = spec.unknown_words(table.header) if spec.layout == "rows" else []
     if unknown:
         sink.add("tables", f"header words no spec knows: {', '.join(unknown)} (table read by the columns "

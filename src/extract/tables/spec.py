@@ -88,9 +88,16 @@ class TableSpec:
     none: tuple[str, ...]
     end: tuple[str, ...]
     extra: dict[str, Any] = field(default_factory=dict)
+    total_expected: bool = False  # the layout always ends with a grand total row
 
     @classmethod
     def from_dict(cls, name: str, d: dict[str, Any]) -> TableSpec:
+        """A spec from its TOML; an unknown key (a typo) is an error naming it, never ignored."""
+        _known(name, "", d, _SPEC_KEYS)
+        for i, col in enumerate(d.get("columns", ())):
+            _known(name, f"columns[{i}].", col, _COLUMN_KEYS)
+        if d.get("years"):
+            _known(name, "years.", d["years"], _COLUMN_KEYS - {"keep", "required"})
         years = d.get("years")
         return cls(
             name=name,
@@ -114,6 +121,7 @@ class TableSpec:
             none=tuple(d.get("none", ())),
             end=tuple(d.get("end", ())) or DEFAULT_END,
             extra={k: v for k, v in d.items() if k in ("record_start", "text_field", "document", "count", "grid")},
+            total_expected=d.get("total_expected", False),
         )
 
     def header_named(self, text: str, columns_named: bool = False) -> bool:
@@ -216,6 +224,25 @@ class TableSpec:
             Column(c.field, c.kind, c.keep, c.required, c.year, found[i // size][1])
             for i, c in enumerate(cols)
         ]
+
+
+class SpecError(ValueError):
+    """A table spec that cannot be used as written."""
+
+
+_SPEC_KEYS = frozenset({
+    "dataset", "order", "layout", "sections", "header", "header_words", "label", "group", "years", "columns",
+    "spans", "label_code", "label_vocabulary", "none", "end", "record_start", "text_field", "document", "count",
+    "grid", "total_expected",
+})
+_COLUMN_KEYS = frozenset({"field", "kind", "match", "keep", "required"})
+
+
+def _known(spec: str, prefix: str, d: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(d) - allowed)
+    if unknown:
+        raise SpecError(f"specs/table-{spec}.toml: unknown key(s) {', '.join(prefix + k for k in unknown)}; "
+                        f"known: {', '.join(sorted(allowed))}")
 
 
 EXTRA = ColumnSpec("", "unknown", keep=False, required=False)  # a header column no spec names
