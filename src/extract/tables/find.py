@@ -17,7 +17,7 @@ from extract.tables.fit import score
 from extract.tables.layout import TextLayout
 from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
 from extract.tables.spec import TableSpec, load_specs
-from extract.tables.text import TextRecords, TextRows
+from extract.tables.text import TextCells, TextRecords, TextRows
 from extract.textutil import key
 
 log = logging.getLogger("extract.tables")
@@ -32,7 +32,7 @@ _PDF = {"camelot-lattice": CamelotLattice, "camelot-stream": CamelotStream, "pdf
 def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> Strategies:
     """The strategies to try per spec layout, in the order of `specs/strategies.toml`."""
     if doc.kind != "pdf":
-        return {"rows": [TextLayout(), TextRows()], "records": [TextRecords()]}
+        return {"rows": [TextLayout(), TextRows(), TextCells()], "records": [TextRecords()]}
     order = order or specs.load("strategies")["order"]
     return {
         layout: [_TEXT[layout]() if name == "regex-text" else _PDF[name](doc.path) for name in names]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -89,6 +90,7 @@ class TableSpec:
     end: tuple[str, ...]
     extra: dict[str, Any] = field(default_factory=dict)
     total_expected: bool = False  # the layout always ends with a grand total row
+    checks: tuple[Check, ...] = ()  # arithmetic its rows satisfy, to tell same-kind columns apart
 
     @classmethod
     def from_dict(cls, name: str, d: dict[str, Any]) -> TableSpec:
@@ -122,6 +124,7 @@ class TableSpec:
             end=tuple(d.get("end", ())) or DEFAULT_END,
             extra={k: v for k, v in d.items() if k in ("record_start", "text_field", "document", "count", "grid")},
             total_expected=d.get("total_expected", False),
+            checks=tuple(Check.parse(name, c) for c in d.get("checks", ())),
         )
 
     def header_named(self, text: str, columns_named: bool = False) -> bool:
@@ -230,10 +233,42 @@ class SpecError(ValueError):
     """A table spec that cannot be used as written."""
 
 
+_CHECK = regex.compile(r"^\s*(\w+)\s*(<=|~)\s*(\w+)(?:\s*/\s*(\w+)\s*\*\s*100)?\s*$")
+#: How close a printed percentage must be to the one its columns give (printed rounded).
+PCT_TOLERANCE = Decimal("0.6")
+
+
+@dataclass(frozen=True)
+class Check:
+    """Arithmetic a table's rows satisfy: `a <= b`, or `p ~ a / b * 100` (a percentage)."""
+
+    left: str
+    op: str
+    right: str
+    divisor: str | None = None
+
+    @classmethod
+    def parse(cls, spec: str, text: str) -> Check:
+        m = _CHECK.match(text)
+        if not m or (m[2] == "~") != bool(m[4]):
+            raise SpecError(f"specs/table-{spec}.toml: check {text!r} is not `a <= b` or `p ~ a / b * 100`")
+        return cls(m[1], m[2], m[3], m[4])
+
+    def holds(self, values: dict[str, Decimal]) -> bool:
+        """True when the check holds on a row's values (False when one is missing)."""
+        left, right = values.get(self.left), values.get(self.right)
+        if left is None or right is None:
+            return False
+        if self.op == "<=":
+            return left <= right
+        divisor = values.get(self.divisor or "")
+        return bool(divisor) and abs(left - right / divisor * 100) <= PCT_TOLERANCE  # type: ignore[operator]
+
+
 _SPEC_KEYS = frozenset({
     "dataset", "order", "layout", "sections", "header", "header_words", "label", "group", "years", "columns",
     "spans", "label_code", "label_vocabulary", "none", "end", "record_start", "text_field", "document", "count",
-    "grid", "total_expected",
+    "grid", "total_expected", "checks",
 })
 _COLUMN_KEYS = frozenset({"field", "kind", "match", "keep", "required"})
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
-from itertools import combinations
+from itertools import combinations, permutations
 
 import regex
 
 from extract.model import Line, Sink
+from extract.numbers import ES, NumberError, cell_value, column_convention
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.spec import EXTRA_PREFIX, Column, TableSpec, header_key
 from extract.textutil import CONNECTORS, ends_open, fold_same_length, fold_ws, key, starts_lower
@@ -169,11 +171,11 @@ def fit_columns(spec: TableSpec, header_text: str, body: list[Line]) -> list[Col
     """The header's columns as the data rows below it bear out: the spec's columns plus the
     header's other columns (`Comprometido`), as many as the rows have values; where the header
     names more words than the rows have values (`Gasto devengado` read as two), the choice
-    whose value kinds agree with the rows (a percent column holds `%` values) wins."""
+    whose value kinds agree with the rows (a percent column holds `%` values) wins. Where the
+    header's order cannot be the values' order (an extractor that prints header cells out of
+    order), the order whose kinds and arithmetic (`spec.checks`) the rows bear out."""
     named = spec.columns_from_header(header_text)
     every = spec.columns_from_header(header_text, extras=True)
-    if len(every) == len(named):
-        return named
     rows = []
     for line in body:
         _, values = split_values(line.text, len(every))
@@ -191,7 +193,38 @@ def fit_columns(spec: TableSpec, header_text: str, body: list[Line]) -> list[Col
         return named
     choices = [[c for i, c in enumerate(every) if i not in gone] for gone in combinations(extras, drop)]
     sample = [r for r in rows if len(r) == width]
-    return max(choices, key=lambda cols: sum(_kinds_agree(cols, r) for r in sample))
+    best = max(choices, key=lambda cols: sum(_kinds_agree(cols, r) for r in sample))
+    if all(_kinds_agree(best, r) == len(r) for r in sample) or len(best) > _MAX_REORDER:
+        return best
+    return max((list(p) for p in permutations(best)),
+               key=lambda cols: (sum(_kinds_agree(cols, r) for r in sample), checks_hold(spec, cols, sample),
+                                 -_inversions(best, cols)))
+
+
+_MAX_REORDER = 6  # columns whose order may be searched (720 orders)
+
+
+def _inversions(original: list[Column], order: list[Column]) -> int:
+    """How far `order` is from `original` (pairs swapped): the header's order wins ties."""
+    pos = [original.index(c) for c in order]
+    return sum(a > b for i, a in enumerate(pos) for b in pos[i + 1:])
+
+
+def checks_hold(spec: TableSpec, columns: list[Column], rows: list[list[str]]) -> int:
+    """How many (row, check) pairs of the spec's arithmetic hold when `columns` name the
+    values (`devengado_usd <= codificado_usd`, `ejecucion_pct ~ devengado_usd / codificado_usd * 100`)."""
+    held = 0
+    for row in rows:
+        values: dict[str, Decimal] = {}
+        for col, raw in zip(columns, row, strict=False):
+            try:
+                number = cell_value(raw, column_convention([raw], ES))
+            except NumberError:
+                continue
+            if number is not None and col.keep:
+                values[col.field] = number
+        held += sum(check.holds(values) for check in spec.checks)
+    return held
 
 
 def _kinds_agree(columns: list[Column], values: list[str]) -> int:
@@ -359,6 +392,67 @@ def _drop_repeats(body: str, repeated: regex.Pattern | None) -> str:
     for m in reversed(list(repeated.finditer(folded))):
         body = body[: m.start()] + " " + body[m.end():]
     return body
+
+
+#: Share of a region's non-blank lines that are a lone value for it to be read as a cell per line.
+CELL_LINES_SHARE = 0.3
+
+
+def joined_cells(lines: list[Line]) -> list[Line] | None:
+    """Text with a table cell per line (`pdftotext` without `-layout`) as a row per line: each
+    run of lone values joined to the line of text before it (`Fondo Salud` / `1.234` / `5.678`
+    -> `Fondo Salud 1.234 5.678`); None when the region is not printed that way."""
+    filled = [ln for ln in lines if ln.text.strip()]
+    lone = [ln for ln in filled if _VALUE.match(ln.text.strip())]
+    if not filled or len(lone) < CELL_LINES_SHARE * len(filled):
+        return None
+    out: list[Line] = []
+    joining = False
+    for line in filled:
+        text = line.text.strip()
+        if _VALUE.match(text) and out and (joining or not _VALUE.match(out[-1].text.split()[-1])):
+            out[-1] = Line(f"{out[-1].text} {text}", out[-1].page, out[-1].line)
+            joining = True
+        else:
+            out.append(Line(text, line.page, line.line))
+            joining = False
+    return out
+
+
+class TextCells(Strategy):
+    """Rows layout printed a cell per line: the cells joined into rows, then read as rows."""
+
+    method = "regex-text"
+
+    def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
+        joined = joined_cells(lines)
+        header = find_header(spec, joined) if joined else None
+        if joined is None or header is None:
+            return None
+        width = len(fit_columns(spec, header.text, joined[header.last + 1:]))
+        return TextRows().find(spec, _labels_after_values(joined, width), sink)
+
+
+def _labels_after_values(lines: list[Line], width: int) -> list[Line]:
+    """A run of more values than a row holds carries the next row's values, printed before
+    its label (`... 91% 86.378.986,13 65.635.069,38` / `Total general`): they go to that label."""
+    out: list[Line] = []
+    carry: list[str] = []
+    for line in lines:
+        label, values = split_values(line.text, 10 * width)
+        if carry and label and not values:
+            out.append(Line(f"{label} {' '.join(carry)}", line.page, line.line))
+            carry = []
+            continue
+        if carry:
+            out.append(Line(" ".join(carry), line.page, line.line))
+            carry = []
+        if label and len(values) > width:
+            out.append(Line(f"{label} {' '.join(values[:width])}", line.page, line.line))
+            carry = values[width:]
+        else:
+            out.append(line)
+    return out
 
 
 @cache
