@@ -1,5 +1,6 @@
-# iess-extract: `make extract` sets up .venv when needed and runs the pipeline on raw/;
-# `make test` runs the test suite. Paths can be overridden: make extract RAW=dir PROCESSED=dir
+# iess-extract: `make extract` sets up .venv when needed (runtime only) and runs the pipeline on
+# raw/; `make test` adds the test and lint tools and runs the suite. `make help` lists targets.
+# Paths can be overridden: make extract RAW=dir PROCESSED=dir INTERIM=dir ARGS="--only ID -v"
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,33 +9,43 @@ INTERIM ?= interim
 PROCESSED ?= processed
 ARGS ?=
 
-.PHONY: extract test lint setup clean bench docs
+.PHONY: help extract test lint setup clean bench docs
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo "Setting up $(VENV) with the runtime dependencies (first run only; about a minute)..."
+	@start=$$(date +%s); \
+	  (test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)) && \
+	  $(BIN)/python -m pip install --quiet --upgrade pip && \
+	  $(BIN)/python -m pip install --progress-bar off -e . | grep -E '^(Collecting|Successfully)' ; \
+	  test -x $(BIN)/extract && echo "Set up in $$(( $$(date +%s) - start )) s." && touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	@echo "Adding the test and lint tools to $(VENV) (first run only)..."
+	$(BIN)/python -m pip install --quiet --progress-bar off -e '.[test]'
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed  ## set up .venv with the runtime dependencies
 
-extract: $(VENV)/.installed
+extract: $(VENV)/.installed  ## extract every report in raw/ into processed/
 	$(BIN)/extract run --raw $(RAW) --interim $(INTERIM) --processed $(PROCESSED) $(ARGS)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed-dev  ## lint (ruff, mypy) and run the test suite
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-docs: $(VENV)/.installed
-	$(BIN)/extract docs --processed $(PROCESSED) --out $(INTERIM)/gx
-
-bench: $(VENV)/.installed
-	$(BIN)/python scripts/bench.py
-
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev  ## ruff and mypy only
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
 
-clean:
+docs: $(VENV)/.installed  ## build the Great Expectations Data Docs site of processed/
+	$(BIN)/extract docs --processed $(PROCESSED) --out $(INTERIM)/gx
+
+bench: $(VENV)/.installed-dev  ## measure speed against the text-extraction floor
+	$(BIN)/python scripts/bench.py
+
+clean:  ## remove interim and processed outputs
 	rm -rf $(INTERIM)/*/ $(PROCESSED)/*/ $(PROCESSED)/.staging

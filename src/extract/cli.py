@@ -10,35 +10,51 @@ from pathlib import Path
 
 from extract.tables.spec import Column
 
+_RUN_EPILOG = """exit codes: 0 every report extracted; 1 any report failed or was quarantined (the
+others are written); 2 usage error (missing, unreadable or empty input folder, bad option,
+missing validation suite); 3 another run holds the output folders.
+
+examples:
+  extract run                                   # raw/ -> processed/
+  extract run --only iess-loja-2024 -v          # one report, detailed logs
+  extract run --force --workers 2               # redo everything on two processes
+"""
+
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="extract", description=__doc__)
-    p.add_argument("-v", "--verbose", action="store_true", help="detailed logs")
+    from extract import __version__
+
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="detailed logs (this package's DEBUG lines)")
+    p = argparse.ArgumentParser(prog="extract", description=__doc__, parents=[verbose])
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="extract every report of a folder into Parquet datasets")
+    run = sub.add_parser("run", help="extract every report of a folder into Parquet datasets", parents=[verbose],
+                         epilog=_RUN_EPILOG, formatter_class=_Formatter)
     run.add_argument("--raw", type=Path, default=Path("raw"), help="input folder (PDF or text)")
     run.add_argument("--interim", type=Path, default=Path("interim"), help="per-stage outputs")
     run.add_argument("--processed", type=Path, default=Path("processed"), help="Parquet datasets")
     run.add_argument("--only", metavar="REPORT_ID", help="process and write only this report")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                     help="reports processed in parallel (default: number of CPUs)")
+                     help="reports processed in parallel (the number of CPUs)")
     run.add_argument("--force", action="store_true", help="redo every stage, ignoring interim/.cache")
     run.add_argument("--engine", choices=("process", "dask"), default="process",
-                     help="process pool (default) or Dask distributed (needs the dask extra)")
-    run.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a local cluster)")
+                     help="process pool or Dask distributed (needs the dask extra)")
+    run.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (none: a local cluster)")
     run.add_argument("--max-size", type=float, default=200, metavar="MB",
-                     help="an input larger than this fails (default: 200)")
+                     help="an input larger than this fails")
     run.add_argument("--timeout", type=float, default=900, metavar="S",
-                     help="a report taking longer than this fails, the others go on (default: 900)")
+                     help="a report taking longer than this fails, the others go on")
     run.add_argument("--max-memory", type=float, default=4000, metavar="MB",
-                     help="memory of one worker process, with --workers > 1 (default: 4000)")
+                     help="memory of one worker process, with --workers > 1")
     run.add_argument("--bench-distinct", action="store_true", help=argparse.SUPPRESS)
-    ins = sub.add_parser("inspect", help="print a report's id, sections and tables")
+    ins = sub.add_parser("inspect", help="print a report's id, sections and tables", parents=[verbose])
     ins.add_argument("file", type=Path)
-    docs = sub.add_parser("docs", help="build the Great Expectations Data Docs site of processed/")
+    docs = sub.add_parser("docs", help="build the Great Expectations Data Docs site of processed/", parents=[verbose])
     docs.add_argument("--processed", type=Path, default=Path("processed"))
     docs.add_argument("--out", type=Path, default=Path("interim/gx"), help="GX project folder")
-    dbg = sub.add_parser("debug", help="PNG of a PDF page with the table cells found on it")
+    dbg = sub.add_parser("debug", help="PNG of a PDF page with the table cells found on it", parents=[verbose])
     dbg.add_argument("file", type=Path)
     dbg.add_argument("--page", type=int, required=True, help="1-based page number")
     dbg.add_argument("--interim", type=Path, default=Path("interim"))
@@ -50,11 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(levelname)-7s %(name)s: %(message)s", stream=sys.stderr)
-    if not args.verbose:
-        for noisy in ("pdfminer", "camelot", "great_expectations", "matplotlib", "PIL"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+    verbose = getattr(args, "verbose", False)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("extract").setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("pdfminer", "camelot", "great_expectations", "matplotlib", "PIL", "distributed", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)  # their DEBUG is not this tool's
     if args.command == "run":
         return _run(args)
     if args.command == "debug":
@@ -65,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         print(build(args.processed, args.out))
         return 0
     return _inspect(args.file)
+
+
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults shown, the epilog kept as written."""
 
 
 def _debug(args: argparse.Namespace) -> int:

@@ -35,13 +35,20 @@ def _progress(items: Iterator[Any], total: int) -> Iterator[Any]:
     yield from tqdm(items, total=total, unit="report", file=sys.stderr, leave=False)
 
 
+def _done(k: int, total: int, item: Any) -> None:
+    """`3/20 raw/x.pdf`: progress in the log, on a terminal or not."""
+    if total > 1:
+        log.info("%d/%d %s", k, total, item)
+
+
 def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:
     out = []
-    for item in _progress(iter(items), len(items)):
+    for k, item in enumerate(_progress(iter(items), len(items)), 1):
         try:
             out.append(work(item))
         except Exception as err:  # work catches its own failures; this is a last resort
             out.append(on_error(item, err))
+        _done(k, len(items), item)
     return out
 
 
@@ -81,8 +88,9 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
         futures = {pool.submit(work, item): i for i, item in enumerate(items)}
         if meanwhile is not None:
             meanwhile()
-        for fut in _progress(as_completed(futures), len(futures)):
+        for k, fut in enumerate(_progress(as_completed(futures), len(futures)), 1):
             i = futures[fut]
+            _done(k, len(items), items[i])
             try:
                 results[i] = fut.result()
             except BrokenProcessPool:

@@ -12,6 +12,7 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -465,6 +466,8 @@ def _run(opts: RunOptions) -> int:
 
     def import_gx() -> None:
         with clock("gx_import"):
+            if not validate.is_ready():
+                log.info("loading Great Expectations for validation (a few seconds, once per run)")
             validate.ready()
 
     with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
@@ -472,7 +475,11 @@ def _run(opts: RunOptions) -> int:
     published = write.published_records(opts.processed)
     results = [_as_copy(r) for r in results] if opts.distinct_copies else deduplicate(results, published)
     if opts.only:
+        ids = sorted({r.report_id for r in results if r.report_id})
         results = [r for r in results if r.report_id == opts.only]
+        if not results:
+            log.error("no input in %s is report %s (found: %s)", opts.raw, opts.only, ", ".join(ids) or "none")
+            return 2
     by_source = {rec.get("source_file"): rid for rid, rec in published.items() if rec.get("source_file")}
     failures = 0
     seen: set[str] = set()
@@ -489,6 +496,8 @@ def _run(opts: RunOptions) -> int:
                 unknown_failures.append(res.source_file)
             else:
                 seen.add(rid)
+            if res.cached:
+                log.error("%s: %s (unchanged since the last run)", safe(res.source_file), res.error)
             if res.fault and rid is not None:
                 log.error("%s: not processed (%s); what is published for %s is kept", safe(res.source_file),
                           res.error, rid)
@@ -521,9 +530,24 @@ def _run(opts: RunOptions) -> int:
         _dump(opts.interim / "run.json", _run_stats(results, clock.seconds, time.perf_counter() - started))
     except OSError as err:
         log.warning("run statistics not written to %s (%s)", opts.interim, err.strerror)
-    ok = len(results) - failures
-    log.info("done: %d report(s) ok, %d failed", ok, failures)
+    log.info("done: %s", _summary(results, publish, verdicts if publish else {}, written_all, failures))
     return 1 if failures else 0
+
+
+def _summary(results: list[ReportResult], publish: list[ReportResult], verdicts: dict[str, validate.Verdict],
+             written: list[bool], failures: int) -> str:
+    """`4 report(s): 2 ok, 1 partial, 1 failed; 6 validation warning(s), 12 anomalies`."""
+    states: Counter[str] = Counter()
+    for res, done in zip(publish, written, strict=True):
+        states["quarantined" if verdicts[res.report_id or ""].blocked else res.report["status"] if done
+               else "not written"] += 1
+    states["unchanged"] = sum(1 for r in results if not r.failed) - len(publish)
+    states["failed"] = sum(1 for r in results if r.failed)
+    warnings = sum(1 for v in verdicts.values() for f in v.findings if f.severity == "warning" and not f.success)
+    anomalies = sum(len(r.datasets.get("anomalias", [])) for r in publish)
+    parts = ", ".join(f"{n} {state}" for state, n in states.items() if n)
+    return (f"{len(results)} report(s): {parts or 'none'}; {warnings} validation warning(s), {anomalies} "
+            f"anomalie(s) in what was written (see processed/validaciones, processed/anomalias)")
 
 
 def _record(res: ReportResult, status: str) -> Record:

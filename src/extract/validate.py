@@ -118,6 +118,11 @@ def ready() -> None:
     _context()
 
 
+def is_ready() -> bool:
+    """True once GX is imported and its context made in this process."""
+    return _context.cache_info().currsize > 0
+
+
 @cache
 def load_suite(dataset: str) -> Any:
     """The GX suite of `dataset` as committed in `expectations/<dataset>.json`."""
