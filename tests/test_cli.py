@@ -23,3 +23,22 @@ def test_debug_writes_a_png_of_the_page(tmp_path: Path, capsys: pytest.CaptureFi
     png = tmp_path / "iess-loja-2024" / "debug" / "page-9.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["debug", str(RAW / "iess-loja-2024.pdf"), "--page", "99", "--interim", str(tmp_path)]) == 2
+
+
+def test_inspect_shows_the_column_mapping_and_first_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(RAW / "iess-nacional-2024.txt"), "-v"]) == 0
+    out = capsys.readouterr().out
+    assert "columns: afiliados[2023] | afiliados[2024] | (variacion) | (participacion_pct)" in out
+    assert "first rows: Con relación de dependencia / Sector privado" in out
+
+
+def test_run_options_after_the_sub_command_and_an_unknown_report(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "loja.txt").write_bytes((RAW / "iess-loja-2024.txt").read_bytes())
+    args = ["run", "--raw", str(raw), "--interim", str(tmp_path / "i"), "--processed", str(tmp_path / "p")]
+    assert main([*args, "--only", "iess-azuay-2030", "-v"]) == 2
+    assert main([*args, "--only", "iess-loja-2024", "-v", "--workers", "1"]) == 0
+    assert main(["--version"]) == 0
+    assert "extract 0.1.0" in capsys.readouterr().out
