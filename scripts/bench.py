@@ -100,7 +100,7 @@ def batch(name: str, pdfs: list[Path], copies: int) -> Path:
 
 def peak_rss_mb(pdf: Path, folder: Path) -> float:
     code = (
-        "import resource, sys; from pathlib import Path; from extract.pipeline import extract_report;"
+        "import resource, sys; from pathlib import Path; from extract.report import extract_report;"
         f"extract_report(Path({str(pdf)!r}), Path({str(ROOT)!r}), Path({str(folder)!r}));"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )

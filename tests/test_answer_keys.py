@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from answer_key import DATA, differences
 
-from extract.pipeline import extract_report
+from extract.report import extract_report
 
 VARIANTS = sorted((DATA / "variants").glob("iess-*.*"))
 FLAVORS = sorted((DATA / "extractors").glob("*/*.txt"))

@@ -11,20 +11,20 @@ import pytest
 from conftest import RAW, read, run_on
 
 import extract.pipeline as pipeline
-from extract import cache, engines
+from extract import cache, engines, report
 
 TEXTS = [RAW / "iess-nacional-2024.txt", RAW / "iess-loja-2024.txt"]
 
 
-def _count(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Path]:
+def _count(monkeypatch: pytest.MonkeyPatch, module, name: str) -> list[Path]:
     calls: list[Path] = []
-    real = getattr(pipeline, name)
+    real = getattr(module, name)
 
     def counting(path: Path, *args, **kwargs):
         calls.append(path)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, name, counting)
+    monkeypatch.setattr(module, name, counting)
     return calls
 
 
@@ -32,8 +32,8 @@ def test_unchanged_rerun_does_no_extraction_work(monkeypatch: pytest.MonkeyPatch
     code, root = run_on(tmp_path, TEXTS)
     assert code == 0
     before = read(root, "afiliados")
-    ingests = _count(monkeypatch, "ingest")
-    publishes = _count(monkeypatch, "_publish")
+    ingests = _count(monkeypatch, report, "ingest")
+    publishes = _count(monkeypatch, pipeline, "_publish")
     code, _ = run_on(tmp_path, [])
     assert code == 0 and ingests == [] and publishes == []
     pd.testing.assert_frame_equal(read(root, "afiliados"), before)

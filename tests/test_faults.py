@@ -12,8 +12,7 @@ import pyarrow.dataset as pads
 import pytest
 from conftest import RAW, read, run_on
 
-import extract.pipeline as pipeline
-from extract import cache, lock, write
+from extract import cache, lock, report, write
 from extract.contract import SCHEMAS
 
 NAT, LOJA = RAW / "iess-nacional-2024.txt", RAW / "iess-loja-2024.txt"
@@ -53,7 +52,7 @@ def test_an_unwritable_interim_keeps_every_published_report(monkeypatch: pytest.
     def read_only(*args, **kwargs):
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(pipeline, "_dump", read_only)
+    monkeypatch.setattr(report, "json_atomic", read_only)
     code, _ = run_on(tmp_path, [], workers=1, force=True)
     assert code == 1
     assert_same(snapshot(root), before)
@@ -152,7 +151,7 @@ def test_a_kill_before_any_step_of_a_publication_then_a_revert_leaves_a_clean_st
     base = tmp_path / "base"  # published from the original, the edit's extraction cached
     run_on(base, [LOJA], workers=1)
     (base / "raw" / LOJA.name).write_text(edited, "utf-8")
-    pipeline.extract_report(base / "raw" / LOJA.name, base, base / "interim")
+    report.extract_report(base / "raw" / LOJA.name, base, base / "interim")
     (base / "raw" / LOJA.name).write_text(LOJA_TXT, "utf-8")
     with monkeypatch.context() as m:
         count = tmp_path / "count"
@@ -224,13 +223,13 @@ def test_limits_fail_only_the_report_that_exceeds_them(tmp_path: Path) -> None:
     big = tmp_path / "src" / "padded.txt"
     big.parent.mkdir()
     big.write_text(LOJA_TXT.replace("Loja", "Azuay") + "relleno\n" * 200_000, "utf-8")
-    limits = pipeline.Limits(max_bytes=1_000_000)
+    limits = report.Limits(max_bytes=1_000_000)
     code, root = run_on(tmp_path / "size", [NAT, big], workers=1, limits=limits)
     assert code == 1
     status = _status(root)
     assert status["iess-nacional-2024"][0] == "ok"
     assert any("too large" in (e or "") for _, e in status.values())
-    res = pipeline.extract_report(NAT, RAW.parent, tmp_path / "interim", pipeline.Limits(seconds=0.05))
+    res = report.extract_report(NAT, RAW.parent, tmp_path / "interim", report.Limits(seconds=0.05))
     assert res.failed and not res.fault and "took longer than" in res.error
 
 
@@ -238,12 +237,12 @@ def test_utf16_text_and_control_characters(tmp_path: Path) -> None:
     utf16 = tmp_path / "src" / "loja-utf16.txt"
     utf16.parent.mkdir()
     utf16.write_bytes(LOJA_TXT.encode("utf-16"))
-    res = pipeline.extract_report(utf16, tmp_path, tmp_path / "interim")
-    ref = pipeline.extract_report(LOJA, RAW.parent, tmp_path / "interim-ref")
+    res = report.extract_report(utf16, tmp_path, tmp_path / "interim")
+    ref = report.extract_report(LOJA, RAW.parent, tmp_path / "interim-ref")
     assert not res.failed and res.datasets["presupuesto"][0]["unidad"] == ref.datasets["presupuesto"][0]["unidad"]
     nul = tmp_path / "src" / "loja-nul.txt"
     nul.write_text(LOJA_TXT.replace("Menor Cuantía 2 40.098,11 \n", "Menor Cuantía 2 40.098,11 \x00\n\x00"), "utf-8")
-    res = pipeline.extract_report(nul, tmp_path, tmp_path / "interim-nul")
+    res = report.extract_report(nul, tmp_path, tmp_path / "interim-nul")
     rows = [(r["tipo_contratacion"], r["procesos"]) for r in res.datasets["contratacion"]]
     assert rows == [(r["tipo_contratacion"], r["procesos"]) for r in ref.datasets["contratacion"]]
     assert not any("\x00" in str(v) for rows_ in res.datasets.values() for r in rows_ for v in r.values())
@@ -251,7 +250,7 @@ def test_utf16_text_and_control_characters(tmp_path: Path) -> None:
 
 
 def test_a_pdf_claiming_too_many_pages_fails_cleanly(tmp_path: Path) -> None:
-    res = pipeline.extract_report(RAW / "iess-loja-2024.pdf", RAW.parent, tmp_path, pipeline.Limits(max_pages=3))
+    res = report.extract_report(RAW / "iess-loja-2024.pdf", RAW.parent, tmp_path, report.Limits(max_pages=3))
     assert res.failed and not res.fault and "claims 12 pages" in res.error
 
 

@@ -12,7 +12,7 @@ from pdfgen import report_pdf
 
 from extract.ingest import ingest
 from extract.model import Sink
-from extract.pipeline import extract_report
+from extract.report import extract_report
 from extract.sections import detect
 from extract.tables import pdf as pdf_strategies
 from extract.tables.find import find_tables, section_ranges, strategies_for

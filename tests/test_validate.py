@@ -11,7 +11,8 @@ import pytest
 from conftest import RAW
 
 from extract.contract import SCHEMAS
-from extract.pipeline import ReportResult, extract_report
+from extract.model import ReportResult
+from extract.report import extract_report
 from extract.validate import validate_report
 
 

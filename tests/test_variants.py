@@ -12,7 +12,7 @@ from pdfgen import report_pdf
 
 from extract.identify import NotAReport, identify
 from extract.model import Line
-from extract.pipeline import extract_report
+from extract.report import extract_report
 from extract.sections import detect
 
 D = Decimal

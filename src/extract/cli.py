@@ -109,7 +109,8 @@ def _debug(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from extract.pipeline import Limits, RunOptions, list_inputs, run
+    from extract.pipeline import RunOptions, list_inputs, run
+    from extract.report import Limits
 
     if not args.raw.is_dir():
         print(f"extract: input folder {args.raw} does not exist", file=sys.stderr)

@@ -17,6 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from extract.textutil import safe
+
 log = logging.getLogger("extract.engines")
 
 Work = Callable[[Any], Any]  # one item (an input file, a report to write) in, its result out
@@ -38,7 +40,7 @@ def _progress(items: Iterator[Any], total: int) -> Iterator[Any]:
 def _done(k: int, total: int, item: Any) -> None:
     """`3/20 raw/x.pdf`: progress in the log, on a terminal or not."""
     if total > 1:
-        log.info("%d/%d %s", k, total, item)
+        log.info("%d/%d %s", k, total, safe(item.name if isinstance(item, Path) else str(item)))
 
 
 def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:
@@ -96,14 +98,14 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
             except BrokenProcessPool:
                 broken.append(i)
             except Exception as err:
-                log.error("%s: worker failed: %s", items[i], err)
+                log.error("%s: worker failed: %s", safe(str(items[i])), err)
                 results[i] = on_error(items[i], err)
     for i in broken:
         with ProcessPoolExecutor(max_workers=1, initializer=partial(_start_worker, False, setup)) as alone:
             try:
                 results[i] = alone.submit(work, items[i]).result()
             except (BrokenProcessPool, Exception) as err:
-                log.error("%s: worker died: %s", items[i], err or type(err).__name__)
+                log.error("%s: worker died: %s", safe(str(items[i])), err or type(err).__name__)
                 results[i] = on_error(items[i], err)
     return [results[i] for i in range(len(items))]
 

@@ -112,3 +112,27 @@ class Sink:
     def merge(self, other: Sink) -> None:
         for item in other.items:
             self._add(item)
+
+
+Record = dict[str, Any]
+
+
+@dataclass
+class ReportResult:
+    """Everything one input yields: its datasets, or the reason it failed."""
+
+    source_file: str
+    kind: str | None = None
+    sha256: str | None = None
+    report_id: str | None = None
+    report: Record = field(default_factory=dict)
+    datasets: dict[str, list[Record]] = field(default_factory=dict)
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    cache_key: str | None = None
+    cached: bool = False
+    fault: bool = False  # failed by the run's own fault (a bug, a full disk), not the input's
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None

@@ -61,3 +61,8 @@ def starts_lower(text: str) -> bool:
     """True when `text` starts with a lowercase letter (a continuation of the line before)."""
     text = text.lstrip()
     return bool(text) and text[0].isalpha() and text[0].islower()
+
+
+def safe(name: str) -> str:
+    """A file name fit for one log line (a newline in a name cannot forge another line)."""
+    return name.encode("unicode_escape").decode("ascii") if not name.isprintable() else name

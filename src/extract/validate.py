@@ -16,15 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 
 from extract.contract import SCHEMAS
+from extract.model import ReportResult
 from extract.write import to_table
-
-if TYPE_CHECKING:
-    from extract.pipeline import ReportResult
 
 log = logging.getLogger("extract.validate")
 

@@ -19,6 +19,8 @@ import json
 import logging
 import os
 import shutil
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +162,24 @@ def remove_report(processed: Path, report_id: str) -> None:
         part = d / f"report_id={report_id}"
         if part.exists():
             shutil.rmtree(part)
+
+
+def json_atomic(path: Path, obj: Any) -> None:
+    """JSON for a person to read, written atomically (temp file of this process + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1, default=_json_default), "utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if isinstance(obj, datetime | Path):
+        return str(obj)
+    if hasattr(obj, "__dict__"):
+        return obj.__dict__
+    raise TypeError(type(obj))
