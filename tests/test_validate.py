@@ -138,3 +138,26 @@ def test_data_docs_site_has_a_page_per_suite(pdf_run: Path, tmp_path: Path) -> N
     for name in suites:
         assert (site / "expectations" / f"{name}.html").exists(), name
     assert list((site / "validations" / "afiliados").rglob("*.html"))
+
+
+def test_one_gx_pass_for_a_batch_gives_each_report_its_own_verdict(tmp_path: Path) -> None:
+    from extract.validate import validate_reports
+
+    clean = extract_report(RAW / "iess-loja-2024.txt", RAW.parent, tmp_path / "i1")
+    warned = extract_report(RAW / "iess-nacional-2024.txt", RAW.parent, tmp_path / "i2")
+    azuay = tmp_path / "azuay.txt"
+    azuay.write_text((RAW / "iess-loja-2024.txt").read_text("utf-8").replace("Loja", "Azuay")
+                     .replace("1.913.418,00", "9.999.999.999.999,99"), "utf-8")
+    blocked = extract_report(azuay, tmp_path, tmp_path / "i3")
+    assert blocked.report_id == "iess-azuay-2024"
+
+    def outcome(v) -> list[tuple]:
+        return sorted((f.dataset, f.expectation, f.severity, f.success) for f in v.findings)
+
+    alone = {r.report_id: outcome(validate_report(copy.deepcopy(r))) for r in (clean, warned, blocked)}
+    together = validate_reports([copy.deepcopy(r) for r in (clean, warned, blocked)])
+    assert {rid: outcome(v) for rid, v in together.items()} == alone
+    assert together["iess-azuay-2024"].blocked and not together["iess-loja-2024"].blocked
+    assert not together["iess-nacional-2024"].blocked
+    assert any(f.severity == "warning" and not f.success for f in together["iess-nacional-2024"].findings)
+    assert together["iess-azuay-2024"].failed == ["presupuesto: expect_column_values_to_be_between"]

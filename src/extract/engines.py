@@ -8,7 +8,6 @@ validated reports are mapped the same way (`serial` or `process_pool`, on this m
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,7 +23,6 @@ log = logging.getLogger("extract.engines")
 Work = Callable[[Any], Any]  # one item (an input file, a report to write) in, its result out
 OnError = Callable[[Any, BaseException], Any]  # the result that stands for a failed item
 Meanwhile = Callable[[], Any] | None
-WORKER_NICENESS = 5  # workers yield the CPU to `meanwhile`, the run's critical path
 
 
 def _progress(items: Iterator[Any], total: int) -> Iterator[Any]:
@@ -54,15 +52,12 @@ def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:
     return out
 
 
-def _start_worker(niced: bool, setup: Callable[[], Any] | None) -> None:
-    """Pool initializer: `setup` (limits, say), and, when there is a `meanwhile`, a lower
-    priority, so that what this process does then (the GX import, which every later stage
-    waits for) gets a core of its own. A worker also ends when this process dies."""
+def _start_worker(setup: Callable[[], Any] | None) -> None:
+    """Pool initializer: `setup` (limits, say); a worker also ends when this process dies.
+    Workers keep their priority: niced, they lost to any outside load (a run twice as slow)."""
     _die_with_parent()
     if setup is not None:
         setup()
-    if niced and hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
 
 
 def _die_with_parent() -> None:
@@ -85,7 +80,7 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
     `setup` runs in each worker as it starts."""
     results: dict[int, Any] = {}
     broken: list[int] = []
-    init = partial(_start_worker, meanwhile is not None, setup)
+    init = partial(_start_worker, setup)
     with ProcessPoolExecutor(max_workers=workers, initializer=init) as pool:
         futures = {pool.submit(work, item): i for i, item in enumerate(items)}
         if meanwhile is not None:
@@ -101,7 +96,7 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
                 log.error("%s: worker failed: %s", safe(str(items[i])), err)
                 results[i] = on_error(items[i], err)
     for i in broken:
-        with ProcessPoolExecutor(max_workers=1, initializer=partial(_start_worker, False, setup)) as alone:
+        with ProcessPoolExecutor(max_workers=1, initializer=partial(_start_worker, setup)) as alone:
             try:
                 results[i] = alone.submit(work, items[i]).result()
             except (BrokenProcessPool, Exception) as err:

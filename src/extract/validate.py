@@ -160,22 +160,37 @@ def _schema(dataset: str, records: list[dict[str, Any]]) -> Finding:
 
 
 def _gx(dataset: str, records: list[dict[str, Any]], params: dict[str, Any],
-        result_format: str = "SUMMARY") -> list[Finding]:
-    """The dataset's GX suite on `records` (which fit the schema)."""
+        report_ids: list[str]) -> dict[str, list[Finding]]:
+    """The dataset's GX suite on the rows of every report in `report_ids` (rows that fit the
+    schema), in one GX call; each failing row is attributed to its report (GX's
+    `unexpected_index_list` by `report_id`), so a failure blames only the reports it is in.
+    A failed expectation without rows to point at (a table-level one) blames every report."""
     batch = _context().get_batch(batch_parameters={"dataframe": _frame(dataset, records)})
-    result = batch.validate(load_suite(dataset), expectation_parameters=params,
-                            result_format=result_format)
-    findings = []
+    result = batch.validate(load_suite(dataset), expectation_parameters=params, result_format={
+        "result_format": "COMPLETE", "unexpected_index_column_names": ["report_id"]})
+    out: dict[str, list[Finding]] = {rid: [] for rid in report_ids}
     for r in result.results:
         cfg = r.expectation_config
-        kwargs = {k: v for k, v in cfg.kwargs.items() if k not in ("batch_id",)}
-        observed = r.result.get("observed_value")
-        if observed is None and "unexpected_count" in r.result:
-            observed = f"{r.result['unexpected_count']} unexpected: {r.result.get('partial_unexpected_list')}"
-        findings.append(Finding(dataset, cfg.type, str(cfg.severity.value), bool(r.success),
-                                None if observed is None else str(observed)[:500],
-                                json.dumps(kwargs, default=str)[:500]))
-    return findings
+        kwargs = json.dumps({k: v for k, v in cfg.kwargs.items() if k != "batch_id"}, default=str)[:500]
+        rows = r.result.get("unexpected_index_list")
+        by_report: dict[str, list[Any]] = defaultdict(list)
+        for row in rows or []:
+            if isinstance(row, dict):
+                by_report[str(row.get("report_id"))].append({k: v for k, v in row.items() if k != "report_id"})
+        for rid in report_ids:
+            if r.success:
+                failed, observed = False, r.result.get("observed_value")
+            elif rows:
+                failed = rid in by_report
+                observed = f"{len(by_report[rid])} unexpected: {by_report[rid][:_SHOWN]}" if failed else None
+            else:
+                failed, observed = True, r.result.get("observed_value")
+            out[rid].append(Finding(dataset, cfg.type, str(cfg.severity.value), not failed,
+                                    None if observed is None else str(observed)[:500], kwargs))
+    return out
+
+
+_SHOWN = 20  # unexpected values shown per failed expectation and report
 
 
 def _records(res: ReportResult, dataset: str) -> list[dict[str, Any]]:
@@ -186,8 +201,8 @@ def validate_reports(results: list[ReportResult]) -> dict[str, Verdict]:
     """Every dataset of every report against its suite, plus reconciliation warnings.
 
     GX costs about as much per call as per thousand rows, so each dataset is validated once
-    for all reports of the same fiscal year; a suite that fails on the combined rows is run
-    again report by report, so that only the reports it fails for are blamed.
+    for all reports of the same fiscal year (the suites' year bounds depend on it), and each
+    failing row is attributed to its report from that one result: never a re-run per report.
     """
     verdicts = {r.report_id or "": Verdict(r.report_id or "") for r in results}
     years: dict[int, list[ReportResult]] = defaultdict(list)
@@ -205,12 +220,10 @@ def validate_reports(results: list[ReportResult]) -> dict[str, Verdict]:
                     typed.append(res)
             if not typed:
                 continue
-            combined = _gx(dataset, [row for r in typed for row in _records(r, dataset)], params,
-                           "SUMMARY" if len(typed) == 1 else "BASIC")
-            for res in typed:
-                findings = combined if len(typed) == 1 or all(f.success for f in combined) \
-                    else _gx(dataset, _records(res, dataset), params)
-                verdicts[res.report_id or ""].findings.extend(findings)
+            ids = [r.report_id or "" for r in typed]
+            found = _gx(dataset, [row for r in typed for row in _records(r, dataset)], params, ids)
+            for rid in ids:
+                verdicts[rid].findings.extend(found[rid])
     for res in results:
         _finish(res, verdicts[res.report_id or ""])
     return verdicts
