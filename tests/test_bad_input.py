@@ -136,3 +136,28 @@ def test_missing_or_empty_input_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert main(["run", "--raw", str(tmp_path / "nope")]) == 2
     (tmp_path / "empty").mkdir()
     assert main(["run", "--raw", str(tmp_path / "empty")]) == 2
+
+
+def test_identical_copies_are_skipped_before_extraction(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    import extract.report as report
+
+    extracted: list[str] = []
+    real = report.ingest
+
+    def counting(path, *args, **kwargs):
+        extracted.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(report, "ingest", counting)
+    copy = tmp_path / "src" / "aaa-copia.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(LOJA_TXT.read_bytes())
+    code, root = run_on(tmp_path / "run", [LOJA_TXT], workers=1)
+    extracted.clear()
+    with caplog.at_level(logging.INFO):
+        code, root = run_on(tmp_path / "run", [copy], workers=1, force=True)
+    assert code == 0 and extracted == ["iess-loja-2024.txt"]  # the published copy is kept
+    assert "raw/aaa-copia.txt: identical to raw/iess-loja-2024.txt; skipped (it is the published one)" in caplog.text

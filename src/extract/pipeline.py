@@ -159,6 +159,28 @@ def _map(inputs: list[Path], opts: RunOptions, meanwhile: engines.Meanwhile = No
     return [results[p] for p in inputs]
 
 
+def _without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str, Any]]) -> list[Path]:
+    """The inputs less byte-identical copies, skipped before any extraction: of a set of
+    copies, the one a report was published from is kept, else the first by name."""
+    sources = {rec.get("source_file") for rec in published.values()}
+    by_digest: dict[str, list[Path]] = {}
+    for path in inputs:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digest = f"unreadable:{path}"  # left to the extraction to report
+        by_digest.setdefault(digest, []).append(path)
+    keep = set()
+    for copies in by_digest.values():
+        kept = next((p for p in copies if relative(p, root) in sources), copies[0])
+        keep.add(kept)
+        for other in copies:
+            if other is not kept:
+                log.info("%s: identical to %s; skipped (%s)", safe(relative(other, root)), safe(relative(kept, root)),
+                         "it is the published one" if relative(kept, root) in sources else "first by name")
+    return [p for p in inputs if p in keep]
+
+
 def _failed_path(path: Path, err: BaseException, opts: RunOptions) -> ReportResult:
     return ReportResult(relative(path, opts.root), error=f"worker failed: {err or type(err).__name__}",
                         fault=True)
@@ -203,9 +225,11 @@ def _run(opts: RunOptions) -> int:
                 log.info("loading Great Expectations for validation (a few seconds, once per run)")
             validate.ready()
 
+    published = write.published_records(opts.processed)
+    if not opts.distinct_copies:
+        inputs = _without_copies(inputs, opts.root, published)
     with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
         results = _map(inputs, opts, meanwhile=import_gx)
-    published = write.published_records(opts.processed)
     results = [_as_copy(r) for r in results] if opts.distinct_copies else deduplicate(results, published)
     if opts.only:
         ids = sorted({r.report_id for r in results if r.report_id})
