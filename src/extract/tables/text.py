@@ -9,18 +9,15 @@ rows and page numbers are skipped and kept in `RawTable.skipped`.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from decimal import Decimal
 from functools import cache
-from itertools import combinations, permutations
 
 import regex
 
 from extract.model import Line, Sink
-from extract.numbers import ES, NumberError, cell_value, column_convention
 from extract.tables.base import RawRow, RawTable, Strategy
-from extract.tables.spec import EXTRA_PREFIX, Column, TableSpec, header_key
+from extract.tables.columns import fit_columns
+from extract.tables.spec import Column, TableSpec, header_key
 from extract.textutil import CONNECTORS, ends_open, fold_same_length, fold_ws, key, starts_lower
 
 _VALUE = regex.compile(
@@ -167,70 +164,17 @@ def _names_columns(spec: TableSpec, text: str) -> bool:
 _SAMPLE_ROWS = 12
 
 
-def fit_columns(spec: TableSpec, header_text: str, body: list[Line]) -> list[Column]:
-    """The header's columns as the data rows below it bear out: the spec's columns plus the
-    header's other columns (`Comprometido`), as many as the rows have values; where the header
-    names more words than the rows have values (`Gasto devengado` read as two), the choice
-    whose value kinds agree with the rows (a percent column holds `%` values) wins. Where the
-    header's order cannot be the values' order (an extractor that prints header cells out of
-    order), the order whose kinds and arithmetic (`spec.checks`) the rows bear out."""
-    named = spec.columns_from_header(header_text)
-    every = spec.columns_from_header(header_text, extras=True)
+def body_columns(spec: TableSpec, header_text: str, body: list[Line]) -> list[Column]:
+    """The header's columns as the first value lines below it bear out (`columns.fit_columns`)."""
+    width = len(spec.columns_from_header(header_text, extras=True))
     rows = []
     for line in body:
-        _, values = split_values(line.text, len(every))
-        if len(values) >= 2 or (values and len(named) == 1):
+        _, values = split_values(line.text, width)
+        if values:
             rows.append(values)
         if len(rows) >= _SAMPLE_ROWS:
             break
-    if not rows:
-        return named
-    counts = Counter(len(r) for r in rows)
-    width = max(counts, key=lambda n: (counts[n], n))
-    extras = [i for i, c in enumerate(every) if c.field.startswith(EXTRA_PREFIX)]
-    drop = len(every) - width
-    if width < len(named) or drop < 0:
-        return named
-    choices = [[c for i, c in enumerate(every) if i not in gone] for gone in combinations(extras, drop)]
-    sample = [r for r in rows if len(r) == width]
-    best = max(choices, key=lambda cols: sum(_kinds_agree(cols, r) for r in sample))
-    if all(_kinds_agree(best, r) == len(r) for r in sample) or len(best) > _MAX_REORDER:
-        return best
-    return max((list(p) for p in permutations(best)),
-               key=lambda cols: (sum(_kinds_agree(cols, r) for r in sample), checks_hold(spec, cols, sample),
-                                 -_inversions(best, cols)))
-
-
-_MAX_REORDER = 6  # columns whose order may be searched (720 orders)
-
-
-def _inversions(original: list[Column], order: list[Column]) -> int:
-    """How far `order` is from `original` (pairs swapped): the header's order wins ties."""
-    pos = [original.index(c) for c in order]
-    return sum(a > b for i, a in enumerate(pos) for b in pos[i + 1:])
-
-
-def checks_hold(spec: TableSpec, columns: list[Column], rows: list[list[str]]) -> int:
-    """How many (row, check) pairs of the spec's arithmetic hold when `columns` name the
-    values (`devengado_usd <= codificado_usd`, `ejecucion_pct ~ devengado_usd / codificado_usd * 100`)."""
-    held = 0
-    for row in rows:
-        values: dict[str, Decimal] = {}
-        for col, raw in zip(columns, row, strict=False):
-            try:
-                number = cell_value(raw, column_convention([raw], ES))
-            except NumberError:
-                continue
-            if number is not None and col.keep:
-                values[col.field] = number
-        held += sum(check.holds(values) for check in spec.checks)
-    return held
-
-
-def _kinds_agree(columns: list[Column], values: list[str]) -> int:
-    """How many of a row's values are of their column's kind (percentages against the rest)."""
-    return sum(c.kind == "unknown" or (c.kind == "percent") == v.rstrip("*").endswith("%")
-               for c, v in zip(columns, values, strict=False))
+    return fit_columns(spec, header_text, rows)
 
 
 class _Groups:
@@ -265,7 +209,7 @@ class TextRows(Strategy):
         header = find_header(spec, lines)
         if header is None:
             return None
-        columns = fit_columns(spec, header.text, lines[header.last + 1:])
+        columns = body_columns(spec, header.text, lines[header.last + 1:])
         n = len(columns)
         n_required = sum(c.required for c in columns)
         table = RawTable(spec.dataset, spec.name, self.method, columns, [], header.text)
@@ -429,7 +373,7 @@ class TextCells(Strategy):
         header = find_header(spec, joined) if joined else None
         if joined is None or header is None:
             return None
-        width = len(fit_columns(spec, header.text, joined[header.last + 1:]))
+        width = len(body_columns(spec, header.text, joined[header.last + 1:]))
         return TextRows().find(spec, _labels_after_values(joined, width), sink)
 
 

@@ -1,0 +1,77 @@
+"""Columns by meaning: the header's columns as the values below it bear out.
+
+A header names the spec's columns (synonyms, `spec.columns_from_header`) and maybe others the
+contract does not hold; the first rows of values say how many columns there really are, which
+of the header's unknown words are columns, and, where an extractor printed the header cells out
+of order, which order the values' kinds (a percentage holds `%`) and the spec's arithmetic
+(`checks`: `devengado_usd <= codificado_usd`) bear out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from itertools import combinations, permutations
+
+from extract.numbers import ES, NumberError, cell_value, column_convention
+from extract.tables.spec import EXTRA_PREFIX, Column, TableSpec
+
+
+def fit_columns(spec: TableSpec, header_text: str, rows: list[list[str]]) -> list[Column]:
+    """The header's columns as the data rows below it bear out: the spec's columns plus the
+    header's other columns (`Comprometido`), as many as the rows have values; where the header
+    names more words than the rows have values (`Gasto devengado` read as two), the choice
+    whose value kinds agree with the rows (a percent column holds `%` values) wins. Where the
+    header's order cannot be the values' order (an extractor that prints header cells out of
+    order), the order whose kinds and arithmetic (`spec.checks`) the rows bear out."""
+    named = spec.columns_from_header(header_text)
+    every = spec.columns_from_header(header_text, extras=True)
+    rows = [r for r in rows if len(r) >= 2 or len(named) == 1]
+    if not rows:
+        return named
+    counts = Counter(len(r) for r in rows)
+    width = max(counts, key=lambda n: (counts[n], n))
+    extras = [i for i, c in enumerate(every) if c.field.startswith(EXTRA_PREFIX)]
+    drop = len(every) - width
+    if width < len(named) or drop < 0:
+        return named
+    choices = [[c for i, c in enumerate(every) if i not in gone] for gone in combinations(extras, drop)]
+    sample = [r for r in rows if len(r) == width]
+    best = max(choices, key=lambda cols: sum(_kinds_agree(cols, r) for r in sample))
+    if all(_kinds_agree(best, r) == len(r) for r in sample) or len(best) > _MAX_REORDER:
+        return best
+    return max((list(p) for p in permutations(best)),
+               key=lambda cols: (sum(_kinds_agree(cols, r) for r in sample), checks_hold(spec, cols, sample),
+                                 -_inversions(best, cols)))
+
+
+_MAX_REORDER = 6  # columns whose order may be searched (720 orders)
+
+
+def _inversions(original: list[Column], order: list[Column]) -> int:
+    """How far `order` is from `original` (pairs swapped): the header's order wins ties."""
+    pos = [original.index(c) for c in order]
+    return sum(a > b for i, a in enumerate(pos) for b in pos[i + 1:])
+
+
+def checks_hold(spec: TableSpec, columns: list[Column], rows: list[list[str]]) -> int:
+    """How many (row, check) pairs of the spec's arithmetic hold when `columns` name the
+    values (`devengado_usd <= codificado_usd`, `ejecucion_pct ~ devengado_usd / codificado_usd * 100`)."""
+    held = 0
+    for row in rows:
+        values: dict[str, Decimal] = {}
+        for col, raw in zip(columns, row, strict=False):
+            try:
+                number = cell_value(raw, column_convention([raw], ES))
+            except NumberError:
+                continue
+            if number is not None and col.keep:
+                values[col.field] = number
+        held += sum(check.holds(values) for check in spec.checks)
+    return held
+
+
+def _kinds_agree(columns: list[Column], values: list[str]) -> int:
+    """How many of a row's values are of their column's kind (percentages against the rest)."""
+    return sum(c.kind == "unknown" or (c.kind == "percent") == v.rstrip("*").endswith("%")
+               for c, v in zip(columns, values, strict=False))
