@@ -161,3 +161,14 @@ def test_one_gx_pass_for_a_batch_gives_each_report_its_own_verdict(tmp_path: Pat
     assert not together["iess-nacional-2024"].blocked
     assert any(f.severity == "warning" and not f.success for f in together["iess-nacional-2024"].findings)
     assert together["iess-azuay-2024"].failed == ["presupuesto: expect_column_values_to_be_between"]
+
+
+def test_interim_shows_the_anomalies_processed_holds(tmp_path: Path) -> None:
+    from conftest import read, run_on
+
+    code, root = run_on(tmp_path, [RAW / "iess-nacional-2024.txt"], workers=1)
+    published = read(root, "anomalias")
+    kept = json.loads((root / "interim" / "iess-nacional-2024" / "iess-nacional-2024.txt" / "anomalias.json")
+                      .read_text("utf-8"))
+    assert len(kept) == len(published) > 2
+    assert sorted(a["problem"] for a in kept) == sorted(published.problem)

@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "docs":
         from extract.datadocs import build
 
+        if not (args.processed / "reports").is_dir():
+            print(f"extract: {args.processed} holds no published reports; run `extract run` first",
+                  file=sys.stderr)
+            return 2
         print(build(args.processed, args.out))
         return 0
     return _inspect(args.file)

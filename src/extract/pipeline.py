@@ -366,6 +366,7 @@ def _publish(item: _Publication, opts: RunOptions) -> bool:
     res, verdict = item.result, item.verdict
     assert res.report_id is not None
     year = res.report.get("anio_fiscal")
+    stage_out = opts.interim / res.report_id / Path(res.source_file).name
     if verdict.blocked:
         reasons = "; ".join(verdict.failed)
         log.error("%s: blocked by validation: %s", res.report_id, reasons)
@@ -374,18 +375,29 @@ def _publish(item: _Publication, opts: RunOptions) -> bool:
         blocked = [{"report_id": res.report_id, "stage": "validate", "dataset": f.dataset, "location": f.location,
                     "raw_text": f.observed, "problem": f"blocked the report: {f.expectation} ({f.details or 'failed'})"}
                    for f in verdict.findings if f.severity == "critical" and not f.success]
+        anomalies = [*res.datasets.get("anomalias", []), *blocked]
         write.commit_report(opts.processed, res.report_id, {
             "reports": write.to_table("reports", [row]), "validaciones": verdict.table(year),
             "tablas": write.to_table("tablas", res.datasets.get("tablas", [])),
-            "anomalias": write.to_table("anomalias", [*res.datasets.get("anomalias", []), *blocked], year)},
+            "anomalias": write.to_table("anomalias", anomalies, year)},
             _record(res, "quarantined"))
+        _keep_interim(stage_out / "anomalias.json", anomalies)
         return False
     tables = {name: write.to_table(name, rows, year) for name, rows in res.datasets.items()}
     tables["reports"] = write.to_table("reports", [res.report])
     tables["validaciones"] = verdict.table(year)
     write.commit_report(opts.processed, res.report_id, tables, _record(res, res.report["status"]))
+    _keep_interim(stage_out / "anomalias.json", res.datasets.get("anomalias", []))
     log.info("%s: write: %s (%s)", res.report_id, res.report["status"], safe(res.source_file))
     return True
+
+
+def _keep_interim(path: Path, anomalies: list[Record]) -> None:
+    """`interim/` shows the anomalies as published (validation's included); best effort."""
+    try:
+        write.json_atomic(path, anomalies)
+    except OSError as err:
+        log.warning("%s not updated (%s)", path, err.strerror)
 
 
 def _run_stats(results: list[ReportResult], run_stages: dict[str, float], seconds: float) -> dict[str, Any]:

@@ -64,8 +64,9 @@ def find_tables(doc: Document, sections: list[Section], sink: Sink,
     for spec in load_specs():
         by_dataset.setdefault(spec.dataset, []).append(spec)
     strategies = strategies or strategies_for(doc)
+    running = furniture(doc.lines)  # once per report, for every dataset
     try:
-        return [_find_dataset(doc, sections, dataset, variants, sink, strategies)
+        return [_find_dataset(doc, sections, dataset, variants, sink, strategies, running)
                 for dataset, variants in by_dataset.items()]
     finally:
         for group in strategies.values():
@@ -74,10 +75,9 @@ def find_tables(doc: Document, sections: list[Section], sink: Sink,
                     strategy.close()
 
 
-def _find_dataset(doc: Document, sections: list[Section], dataset: str,
-                  variants: list[TableSpec], sink: Sink, strategies: Strategies) -> Found:
+def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants: list[TableSpec],
+                  sink: Sink, strategies: Strategies, running: set[int]) -> Found:
     matched = {s.start: s for spec in variants for s in section_ranges(spec, sections)}
-    running = furniture(doc.lines)
     regions = [[ln for i, ln in enumerate(doc.lines[s.start:s.end], s.start) if i not in running]
                for s in sorted(matched.values(), key=lambda s: s.start)]
     text_only: Strategies = {"rows": [TextRows()], "records": [TextRecords()]}
