@@ -222,3 +222,23 @@ def test_a_misspelt_spec_key_is_an_error_naming_it() -> None:
     with pytest.raises(SpecError, match="columns\\[0\\].mach"):
         TableSpec.from_dict("presupuesto", {"dataset": "presupuesto", "label": "unidad",
                                             "columns": [{"field": "x", "kind": "money", "mach": []}]})
+
+
+def test_labels_centred_on_their_values_in_text_read_down_the_page() -> None:
+    from extract.model import Sink
+    from extract.tables.spec import load_specs
+    from extract.tables.text import TextRows
+
+    spec = next(s for s in load_specs() if s.name == "presupuesto")
+    text = "\n".join([
+        "Unidad Codificado Devengado % Ejecución",
+        "Administradora Dirección", "1.913.418,00 1.665.326,91 87%", "Provincial de Loja",
+        "Coordinación del Seguro de", "68.442.917,08 49.121.501,34 72%", "Salud",
+        "Fondo Riesgos de Trabajo 184.760,01 167.810,98 91%",
+        "Total general 70.541.095,09 50.954.639,23",
+    ])
+    table = TextRows().find(spec, _lines(text), Sink("x"))
+    assert table is not None
+    assert [r.label for r in table.rows] == [
+        "Administradora Dirección Provincial de Loja", "Coordinación del Seguro de Salud",
+        "Fondo Riesgos de Trabajo", "Total general"]

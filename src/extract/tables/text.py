@@ -218,6 +218,8 @@ class TextRows(Strategy):
         pending: list[str] = []
         prose = 0
         last_page_line = _last_lines_of_pages(lines)
+        centred = not spec.group and _centred(lines[header.last + 1:], n)
+        above = below = 0  # label lines of the last row above and below its values (centred labels)
         for idx in range(header.last + 1, len(lines)):
             line = lines[idx]
             text = line.text.strip()
@@ -236,6 +238,10 @@ class TextRows(Strategy):
                 prose = prose + 1 if len(text) >= _PROSE_LEN else 0
                 if prose >= 2:
                     break
+                if centred and below < above and not pending and table.rows and not table.rows[-1].total:
+                    table.rows[-1].label = f"{table.rows[-1].label} {fold_ws(text)}"
+                    below += 1
+                    continue
                 pending.append(text)
                 continue
             prose = 0
@@ -255,6 +261,7 @@ class TextRows(Strategy):
             row = self._row(spec, label, values, pending, groups, is_total, line)
             row_groups.append(None if is_total else groups.current)
             table.rows.append(row)
+            above, below = len(pending), 0
             pending = []
             if is_total and _GRAND_TOTAL.match(key(label)):
                 break
@@ -300,6 +307,24 @@ def _reclaim_group(previous: RawRow, pending: list[str], groups: _Groups, row_gr
     groups.start(" ".join(phrases(pending[:1])))
     row_groups[-1] = groups.current
     del pending[0]
+
+
+def _centred(body: list[Line], n: int) -> bool:
+    """True when the table's labels are centred on their values (text extracted line by line
+    down the page, `pdfplumber`): a value line without a label between a label line that ends
+    mid-phrase (`Coordinación del Seguro de`) and the rest of it, or followed by a label line
+    that starts in lowercase."""
+    filled = [ln.text.strip() for ln in body if ln.text.strip()]
+    for k in range(1, len(filled) - 1):
+        label, values = split_values(filled[k], n)
+        if label or len(values) != n:
+            continue
+        before, after = filled[k - 1], filled[k + 1]
+        if split_values(before, n)[1] or split_values(after, n)[1]:
+            continue
+        if ends_open(before) or starts_lower(after):
+            return True
+    return False
 
 
 def _split_vocabulary(text: str, vocabulary: tuple[str, ...]) -> tuple[str, str]:
