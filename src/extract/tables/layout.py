@@ -18,6 +18,7 @@ import regex
 from extract.model import Line, Sink
 from extract.numbers import is_cell_value
 from extract.tables.base import RawTable, Strategy
+from extract.tables.centring import centred_owners
 from extract.tables.grid import Grid, read_grids
 from extract.tables.spec import TableSpec
 from extract.tables.text import TOTAL, find_header, header_like
@@ -173,66 +174,13 @@ def centred_groups(grid: Grid, n_text: int, body_start: int) -> Grid:
     if all(any(i == first for i in details) for _, _, first in labels):
         return grid  # top-aligned: the grid reader fills each label down
     pages = [grid.place(i)[0] for i in range(len(rows))]
-    owner = _cut(details, value_rows, labels, pages)
+    owner = centred_owners(details, value_rows, labels, dict(enumerate(pages)))
     for i in range(body_start, len(rows)):
         if not TOTAL.match(key(rows[i][g])):
             rows[i][g] = ""
     for i, name in owner.items():
         rows[i][g] = name
     return Grid(rows, grid.page, grid.accuracy, grid.places, merged=False)
-
-
-def _cut(details: list[int], value_rows: list[int], labels: list[tuple[str, float, int]],
-         pages: list[int | None]) -> dict[int, str]:
-    """Row index -> group label, labels taking consecutive runs of detail rows, totals ending
-    a run."""
-    owner: dict[int, str] = {}
-    totals = [i for i in value_rows if i not in set(details)]
-    segments: list[list[int]] = []
-    for i in details:
-        if not segments or any(segments[-1][-1] < t < i for t in totals):
-            segments.append([])
-        segments[-1].append(i)
-    for segment in segments:
-        lo, hi = segment[0], segment[-1]
-        mine = [lb for lb in labels if lo - 3 <= lb[1] <= hi + 3] or \
-            [min(labels, key=lambda lb: min(abs(lb[1] - lo), abs(lb[1] - hi)))]
-        runs = _best_runs(segment, [(m, pages[first]) for _, m, first in mine], pages)
-        for (name, _, _), run in zip(mine, runs, strict=True):
-            for i in run:
-                owner[i] = name
-    return owner
-
-
-def _best_runs(rows: list[int], middles: list[tuple[float, int | None]], pages: list[int | None]
-               ) -> list[list[int]]:
-    """`rows` cut into len(middles) consecutive non-empty runs, each run's middle as close to
-    its label's middle as can be (least total distance). A label is centred on its rows of its
-    own page: a group continued on the next page is not centred on those."""
-    n, k = len(rows), len(middles)
-    if k >= n:
-        return [[r] for r in rows[:k]] + [[] for _ in range(k - n)]
-    inf = float("inf")
-    cost = [[inf] * (n + 1) for _ in range(k + 1)]
-    back = [[0] * (n + 1) for _ in range(k + 1)]
-    cost[0][0] = 0.0
-    for g in range(1, k + 1):
-        for end in range(g, n - (k - g) + 1):
-            for start in range(g - 1, end):
-                if cost[g - 1][start] == inf:
-                    continue
-                middle, page = middles[g - 1]
-                same = [r for r in rows[start:end] if pages[r] == page] or rows[start:end]
-                c = cost[g - 1][start] + abs((same[0] + same[-1]) / 2 - middle)
-                if c < cost[g][end]:
-                    cost[g][end], back[g][end] = c, start
-    runs: list[list[int]] = []
-    end = n
-    for g in range(k, 0, -1):
-        start = back[g][end]
-        runs.insert(0, rows[start:end])
-        end = start
-    return runs
 
 
 class TextLayout(Strategy):

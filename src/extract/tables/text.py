@@ -16,6 +16,7 @@ import regex
 
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
+from extract.tables.centring import centred_owners
 from extract.tables.columns import fit_columns
 from extract.tables.spec import Column, TableSpec, header_key
 from extract.textutil import CONNECTORS, ends_open, fold_same_length, fold_ws, key, starts_lower
@@ -215,7 +216,10 @@ class TextRows(Strategy):
         table = RawTable(spec.dataset, spec.name, self.method, columns, [], header.text)
         groups = _Groups()
         row_groups: list[int | None] = []
+        group_at: dict[int, int] = {}  # group index -> line index where its label starts
+        row_at: list[int] = []  # line index of each row's values
         pending: list[str] = []
+        pending_at: list[int] = []
         prose = 0
         last_page_line = _last_lines_of_pages(lines)
         centred = not spec.group and _centred(lines[header.last + 1:], n)
@@ -229,7 +233,7 @@ class TextRows(Strategy):
             if any(regex.search(p, folded) for p in spec.end):
                 break
             if header_like(text, spec):
-                pending = []
+                pending, pending_at = [], []
                 continue
             if n > 1 and _PAGE_NUMBER.fullmatch(text):
                 continue  # a page number between a group label and its rows keeps the label
@@ -243,6 +247,7 @@ class TextRows(Strategy):
                     below += 1
                     continue
                 pending.append(text)
+                pending_at.append(idx)
                 continue
             prose = 0
             is_total = bool(TOTAL.match(key(label))) if label else False
@@ -254,20 +259,26 @@ class TextRows(Strategy):
                         table.dropped += 1
                         sink.add("tables", f"row with {len(values)} of {n} values skipped",
                                  dataset=spec.dataset, location=line.location, raw_text=text)
-                pending = []
+                pending, pending_at = [], []
                 continue
             if spec.group and pending and starts_lower(pending[0]) and table.rows and not table.rows[-1].total:
                 _reclaim_group(table.rows[-1], pending, groups, row_groups)
+            known = len(groups.names)
             row = self._row(spec, label, values, pending, groups, is_total, line)
+            if len(groups.names) > known:
+                group_at[len(groups.names) - 1] = pending_at[0] if pending_at else idx
             row_groups.append(None if is_total else groups.current)
+            row_at.append(idx)
             table.rows.append(row)
             above, below = len(pending), 0
-            pending = []
+            pending, pending_at = [], []
             if is_total and _GRAND_TOTAL.match(key(label)):
                 break
         if not table.rows:
             return None
         if spec.group:
+            if _groups_centred(table.rows, row_groups):
+                row_groups = _recentred(table.rows, row_groups, row_at, group_at, lines)
             for row, g in zip(table.rows, row_groups, strict=True):
                 row.group = groups.names[g] if g is not None and not row.total else None
         table.pages = sorted({r.page for r in table.rows if r.page is not None})
@@ -307,6 +318,22 @@ def _reclaim_group(previous: RawRow, pending: list[str], groups: _Groups, row_gr
     groups.start(" ".join(phrases(pending[:1])))
     row_groups[-1] = groups.current
     del pending[0]
+
+
+def _groups_centred(rows: list[RawRow], row_groups: list[int | None]) -> bool:
+    """Group labels printed centred beside their rows, on lines of their own (text read down
+    the page): the first rows come before any group label."""
+    first = next((g for r, g in zip(rows, row_groups, strict=True) if not r.total), 0)
+    return first is None and any(g is not None for g in row_groups)
+
+
+def _recentred(rows: list[RawRow], row_groups: list[int | None], row_at: list[int], group_at: dict[int, int],
+               lines: list[Line]) -> list[int | None]:
+    """Each row's group by the label its position is centred on (`centring.centred_owners`)."""
+    details = [at for r, at in zip(rows, row_at, strict=True) if not r.total]
+    labels = [(str(g), float(at), at) for g, at in sorted(group_at.items(), key=lambda kv: kv[1])]
+    owner = centred_owners(details, row_at, labels, {i: ln.page for i, ln in enumerate(lines)})
+    return [None if r.total or at not in owner else int(owner[at]) for r, at in zip(rows, row_at, strict=True)]
 
 
 def _centred(body: list[Line], n: int) -> bool:
