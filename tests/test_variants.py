@@ -242,3 +242,12 @@ def test_labels_centred_on_their_values_in_text_read_down_the_page() -> None:
     assert [r.label for r in table.rows] == [
         "Administradora Dirección Provincial de Loja", "Coordinación del Seguro de Salud",
         "Fondo Riesgos de Trabajo", "Total general"]
+
+
+def test_no_data_cells_are_null_and_said(tmp_path: Path) -> None:
+    from answer_key import DATA
+
+    res = extract_report(DATA / "variants" / "iess-tungurahua-2024.txt", tmp_path, tmp_path / "interim")
+    artistas = next(r for r in res.datasets["afiliados"] if r["tipo_afiliado"] == "Artistas y gestores cultura")
+    assert artistas["afiliados"] is None
+    assert [a["problem"] for a in res.datasets["anomalias"]] == ["afiliados printed as 's/d' (no data): null"]

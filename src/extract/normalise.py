@@ -79,7 +79,11 @@ def _read_cells(spec: TableSpec, columns: list[Column], conventions: list[Conven
             out.append((col, None))
             continue
         try:
-            out.append((col, value(raw, col.kind, conv)))
+            read = value(raw, col.kind, conv)
+            if read is None and col.keep:
+                sink.add("normalise", f"{col.field} printed as {raw.strip()!r} (no data): null",
+                         dataset=spec.dataset, location=row.location, raw_text=row.label)
+            out.append((col, read))
         except NumberError as err:
             sink.add("normalise", f"unreadable {col.field}: {err.reason}", dataset=spec.dataset,
                      location=row.location, raw_text=raw)
