@@ -48,7 +48,6 @@ def _parser() -> argparse.ArgumentParser:
                      help="a report taking longer than this fails, the others go on")
     run.add_argument("--max-memory", type=float, default=4000, metavar="MB",
                      help="memory of one worker process, with --workers > 1")
-    run.add_argument("--bench-distinct", action="store_true", help=argparse.SUPPRESS)
     ins = sub.add_parser("inspect", help="print a report's id, sections and tables", parents=[verbose])
     ins.add_argument("file", type=Path)
     docs = sub.add_parser("docs", help="build the Great Expectations Data Docs site of processed/", parents=[verbose])
@@ -138,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
                     memory_bytes=int(args.max_memory * 1e6))
     opts = RunOptions(args.raw, args.interim, args.processed, args.only, args.workers,
                       force=args.force, engine=args.engine, scheduler=args.scheduler,
-                      distinct_copies=args.bench_distinct, limits=limits)
+                      limits=limits)
     return run(opts)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from extract import engines, lock, validate, write
 from extract.model import Record, ReportResult
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
-from extract.textutil import safe, slug
+from extract.textutil import safe
 
 log = logging.getLogger("extract.pipeline")
 
@@ -129,7 +129,6 @@ class RunOptions:
     force: bool = False
     engine: str = "process"  # process | dask
     scheduler: str | None = None
-    distinct_copies: bool = False  # benchmarks only: every input file is its own report
     limits: Limits = field(default_factory=lambda: Limits())
 
 
@@ -186,18 +185,6 @@ def _failed_path(path: Path, err: BaseException, opts: RunOptions) -> ReportResu
                         fault=True)
 
 
-def _as_copy(res: ReportResult) -> ReportResult:
-    """Benchmarks: a renamed copy as a report of its own (`<report_id>--<file stem>`)."""
-    if res.report_id is None:
-        return res
-    new = f"{res.report_id}--{slug(Path(res.source_file).stem)}"
-    for rows in [*res.datasets.values(), [res.report]]:
-        for row in rows:
-            row["report_id"] = new
-    res.report_id = new
-    return res
-
-
 def run(opts: RunOptions) -> int:
     """Process every input of `opts.raw`; returns the exit code (0 ok, 1 any report failed,
     3 another run holds the output folders)."""
@@ -226,11 +213,10 @@ def _run(opts: RunOptions) -> int:
             validate.ready()
 
     published = write.published_records(opts.processed)
-    if not opts.distinct_copies:
-        inputs = _without_copies(inputs, opts.root, published)
+    inputs = _without_copies(inputs, opts.root, published)
     with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
         results = _map(inputs, opts, meanwhile=import_gx)
-    results = [_as_copy(r) for r in results] if opts.distinct_copies else deduplicate(results, published)
+    results = deduplicate(results, published)
     if opts.only:
         ids = sorted({r.report_id for r in results if r.report_id})
         results = [r for r in results if r.report_id == opts.only]
