@@ -10,6 +10,7 @@ from typing import Any
 
 import regex
 
+from extract import tolerances
 from extract.identify import NotAReport, identify
 from extract.model import Document, Line
 from extract.numbers import document_convention
@@ -143,7 +144,7 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
         lines, n_pages = _pdf_lines(data, path, max_pages)
         pages: int | None = n_pages
         chars = sum(len(line.text.strip()) for line in lines)
-        if chars < 40 * max(n_pages, 1) / 10:
+        if chars < tolerances.MIN_TEXT_PER_PAGE * max(n_pages, 1):
             raise BadInput("no text layer (a scanned PDF?); OCR is not attempted")
     else:
         text, removed = _controls_removed(_decode(data))

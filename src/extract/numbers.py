@@ -22,6 +22,8 @@ from typing import Literal
 
 import regex
 
+from extract import tolerances
+
 Convention = Literal["es", "us"]
 ES: Convention = "es"
 US: Convention = "us"
@@ -241,8 +243,6 @@ def evidence(cores: Iterable[str]) -> Counter[Convention]:
     return votes
 
 
-#: Share of the votes one convention needs to settle a column or a document.
-MAJORITY = 0.75
 
 
 def settle(votes: Counter[Convention], fallback: Convention | None = None) -> Convention | None:
@@ -250,7 +250,7 @@ def settle(votes: Counter[Convention], fallback: Convention | None = None) -> Co
     total = sum(votes.values())
     if total:
         conv, n = votes.most_common(1)[0]
-        if n / total >= MAJORITY:
+        if n / total >= tolerances.CONVENTION_MAJORITY:
             return conv
     return fallback
 

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extract import engines, lock, validate, write
+from extract import engines, lock, tolerances, validate, write
 from extract.model import Record, ReportResult
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
 from extract.textutil import safe
@@ -40,8 +40,6 @@ def list_inputs(raw: Path) -> list[Path]:
     return out
 
 
-#: Share of detail values a PDF and a text must share to be one report (the text its extraction).
-TWIN_OVERLAP = 0.5
 
 
 def _values(res: ReportResult) -> set[tuple[str, str]]:
@@ -59,7 +57,7 @@ def _twins(a: ReportResult, b: ReportResult) -> bool:
     if {a.kind, b.kind} != {"pdf", "text"}:
         return False
     va, vb = _values(a), _values(b)
-    return not (va or vb) or len(va & vb) >= TWIN_OVERLAP * min(len(va), len(vb))
+    return not (va or vb) or len(va & vb) >= tolerances.TWIN_OVERLAP * min(len(va), len(vb))
 
 
 def deduplicate(results: list[ReportResult], published: dict[str, dict[str, Any]]) -> list[ReportResult]:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from extract import tolerances
 from extract.contract import SCHEMAS
 from extract.model import ReportResult
 from extract.write import to_table
@@ -31,9 +32,6 @@ EXPECTATIONS = Path(__file__).resolve().parent / "expectations"  # package data;
 
 class SuiteMissing(RuntimeError):
     """A dataset has no readable validation suite: the run stops, nothing is published unchecked."""
-_TOLERANCE = Decimal("0.5")  # printed values are rounded; allow half a unit
-_PCT_TOLERANCE = Decimal("1.0")
-_SHARE_TOLERANCE = Decimal("0.15")  # shares are printed rounded to one decimal
 
 
 @dataclass
@@ -248,7 +246,7 @@ def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
         if not rows or medida not in rows[0]:
             continue
         detail = sum((Decimal(r[medida] or 0) for r in rows), Decimal(0))
-        ok = abs(detail - Decimal(total["valor"])) <= _TOLERANCE
+        ok = abs(detail - Decimal(total["valor"])) <= tolerances.TOTAL
         findings.append(Finding(
             ds, f"reconcile_total:{medida}", "warning", ok,
             f"detail sum {detail} vs printed {total['valor']}",
@@ -257,7 +255,7 @@ def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
         cod, dev, pct = r.get("codificado_usd"), r.get("devengado_usd"), r.get("ejecucion_pct")
         if cod and dev is not None and pct is not None:
             computed = (Decimal(dev) / Decimal(cod) * 100).quantize(Decimal("0.01"))
-            ok = abs(computed - Decimal(pct)) <= _PCT_TOLERANCE
+            ok = abs(computed - Decimal(pct)) <= tolerances.PERCENT
             if not ok:
                 findings.append(Finding("presupuesto", "derived:ejecucion_pct", "warning", False,
                                         f"printed {pct}% vs computed {computed}%", _name(r), _where(r)))
@@ -303,13 +301,13 @@ def _derived(ds: str, rows: list[dict[str, Any]], totals: list[dict[str, Any]]) 
         shown = printed[seq]
         if "variacion" in shown:
             computed = by_year[last] - by_year[first]
-            if abs(computed - Decimal(shown["variacion"])) > _TOLERANCE:
+            if abs(computed - Decimal(shown["variacion"])) > tolerances.TOTAL:
                 findings.append(Finding(ds, "derived:variacion", "warning", False,
                                         f"printed {shown['variacion']} vs computed {computed}",
                                         _name(source[seq]), _where(source[seq])))
         if "participacion_pct" in shown and grand.get(last):
             computed = (by_year[last] / grand[last] * 100).quantize(Decimal("0.01"))
-            if abs(computed - Decimal(shown["participacion_pct"])) > _SHARE_TOLERANCE:
+            if abs(computed - Decimal(shown["participacion_pct"])) > tolerances.SHARE:
                 findings.append(Finding(ds, "derived:participacion_pct", "warning", False,
                                         f"printed {shown['participacion_pct']}% vs computed {computed}%",
                                         _name(source[seq]), _where(source[seq])))

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from extract import tolerances
 from extract.numbers import Convention, NumberError, cell_value, column_convention, is_cell_value
 from extract.tables.base import RawTable
 from extract.tables.spec import TableSpec
-
-_TOLERANCE = Decimal(1)
 
 
 def _num(cell: str, convention: Convention | None) -> Decimal | None:
@@ -46,5 +45,5 @@ def _reconciled(table: RawTable, details: list) -> float:
             if expected is None or len(parts) != len(read):
                 continue
             checks += 1
-            ok += abs(sum(parts, Decimal(0)) - expected) <= _TOLERANCE
+            ok += abs(sum(parts, Decimal(0)) - expected) <= tolerances.FIT_TOTAL
     return ok / checks if checks else 1.0

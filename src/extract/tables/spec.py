@@ -9,7 +9,7 @@ from typing import Any
 
 import regex
 
-from extract import specs
+from extract import specs, tolerances
 from extract.textutil import key
 
 FISCAL_YEAR = 0  # Column.year of a column named without a year: the report's fiscal year
@@ -234,8 +234,6 @@ class SpecError(ValueError):
 
 
 _CHECK = regex.compile(r"^\s*(\w+)\s*(<=|~)\s*(\w+)(?:\s*/\s*(\w+)\s*\*\s*100)?\s*$")
-#: How close a printed percentage must be to the one its columns give (printed rounded).
-PCT_TOLERANCE = Decimal("0.6")
 
 
 @dataclass(frozen=True)
@@ -262,7 +260,7 @@ class Check:
         if self.op == "<=":
             return left <= right
         divisor = values.get(self.divisor or "")
-        return bool(divisor) and abs(left - right / divisor * 100) <= PCT_TOLERANCE  # type: ignore[operator]
+        return bool(divisor) and abs(left - right / divisor * 100) <= tolerances.CHECK_PERCENT  # type: ignore[operator]
 
 
 _SPEC_KEYS = frozenset({
@@ -302,7 +300,7 @@ def _with_extras(text: str, claims: list[tuple[int, int, ColumnSpec | None, int 
     return out
 
 
-STEM = 5  # letters two header words must share to be taken for one (`asign-ado`, `asign-ación`)
+STEM = tolerances.STEM
 
 
 @cache

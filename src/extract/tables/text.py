@@ -14,6 +14,7 @@ from functools import cache
 
 import regex
 
+from extract import tolerances
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.centring import centred_owners
@@ -33,7 +34,6 @@ TOTAL = regex.compile(r"^(?:sub)?totale?s?\b")
 _GRAND_TOTAL = regex.compile(r"^totale?s?\b")
 _MAX_HEADER_LINES = 14  # lines a header block may span (a cell per line in some extractions)
 _SHORT_HEADER_WORDS = 3  # words of a line of unknown header words inside a header block
-HEADER_WORD_SHARE = 0.6  # share of a line's words that must be header words for a header line
 _PROSE_LEN = 70
 _PAGE_NUMBER = regex.compile(r"\d{1,3}")
 _ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")
@@ -93,7 +93,7 @@ def header_like(text: str, spec: TableSpec) -> bool:
     if not words:
         return False
     ok = sum(spec.knows(w) or bool(_YEARISH.match(w)) for w in words)
-    return ok / len(words) >= HEADER_WORD_SHARE
+    return ok / len(words) >= tolerances.HEADER_WORD_SHARE
 
 
 def _short_words(text: str) -> bool:
@@ -390,8 +390,6 @@ def _drop_repeats(body: str, repeated: regex.Pattern | None) -> str:
     return body
 
 
-#: Share of a region's non-blank lines that are a lone value for it to be read as a cell per line.
-CELL_LINES_SHARE = 0.3
 
 
 def joined_cells(lines: list[Line]) -> list[Line] | None:
@@ -400,7 +398,7 @@ def joined_cells(lines: list[Line]) -> list[Line] | None:
     -> `Fondo Salud 1.234 5.678`); None when the region is not printed that way."""
     filled = [ln for ln in lines if ln.text.strip()]
     lone = [ln for ln in filled if _VALUE.match(ln.text.strip())]
-    if not filled or len(lone) < CELL_LINES_SHARE * len(filled):
+    if not filled or len(lone) < tolerances.CELL_LINES_SHARE * len(filled):
         return None
     out: list[Line] = []
     joining = False
