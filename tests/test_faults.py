@@ -12,6 +12,7 @@ import pyarrow.dataset as pads
 import pytest
 from conftest import RAW, read, run_on
 
+import extract.pipeline as pipeline
 from extract import cache, lock, report, write
 from extract.contract import SCHEMAS
 
@@ -222,7 +223,7 @@ def test_suites_ship_with_the_package() -> None:
 def test_limits_fail_only_the_report_that_exceeds_them(tmp_path: Path) -> None:
     big = tmp_path / "src" / "padded.txt"
     big.parent.mkdir()
-    big.write_text(LOJA_TXT.replace("Loja", "Azuay") + "relleno\n" * 200_000, "utf-8")
+    big.write_text(LOJA_TXT.replace("Loja", "Azuay") + "relleno\n" * 700_000, "utf-8")
     limits = report.Limits(max_bytes=1_000_000)
     code, root = run_on(tmp_path / "size", [NAT, big], workers=1, limits=limits)
     assert code == 1
@@ -231,6 +232,8 @@ def test_limits_fail_only_the_report_that_exceeds_them(tmp_path: Path) -> None:
     assert any("too large" in (e or "") for _, e in status.values())
     res = report.extract_report(NAT, RAW.parent, tmp_path / "interim", report.Limits(seconds=0.05))
     assert res.failed and not res.fault and "took longer than" in res.error
+    res = report.extract_report(big, tmp_path, tmp_path / "interim")  # the default text limit
+    assert res.failed and "too large for the text of a report" in res.error
 
 
 def test_utf16_text_and_control_characters(tmp_path: Path) -> None:
@@ -269,3 +272,31 @@ def test_odd_folder_entries_are_named_and_skipped(tmp_path: Path, caplog: pytest
     assert "dangling.txt: skipped" in caplog.text and "loop.txt: skipped" in caplog.text
     assert not any(line.startswith("INFO forged") for line in caplog.text.splitlines())
     assert _status(root)["iess-loja-2024"][0] == "ok"
+
+
+def test_an_unreadable_input_folder_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from extract.cli import main
+
+    (tmp_path / "raw").mkdir()
+
+    def denied(raw: Path) -> list[Path]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(pipeline, "list_inputs", denied)
+    assert main(["run", "--raw", str(tmp_path / "raw")]) == 2
+    assert "cannot be read (Permission denied)" in capsys.readouterr().err
+
+
+def test_the_package_ships_its_suites_in_a_wheel(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                    "-w", str(tmp_path), str(root)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("iess_extract-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {f"extract/expectations/{d}.json" for d in SCHEMAS} <= set(names)
+    assert "extract/specs/table-presupuesto.toml" in names

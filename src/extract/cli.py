@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (none: a local cluster)")
     run.add_argument("--max-size", type=float, default=200, metavar="MB",
                      help="an input larger than this fails")
+    run.add_argument("--max-text-size", type=float, default=5, metavar="MB",
+                     help="a text input larger than this fails (a report's text is ~60 KB)")
     run.add_argument("--timeout", type=float, default=900, metavar="S",
                      help="a report taking longer than this fails, the others go on")
     run.add_argument("--max-memory", type=float, default=4000, metavar="MB",
@@ -123,8 +125,8 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"extract: input folder {args.raw} cannot be read ({err.strerror})", file=sys.stderr)
         return 2
-    if min(args.max_size, args.timeout, args.max_memory) <= 0:
-        print("extract: --max-size, --timeout and --max-memory must be positive", file=sys.stderr)
+    if min(args.max_size, args.max_text_size, args.timeout, args.max_memory) <= 0:
+        print("extract: --max-size, --max-text-size, --timeout and --max-memory must be positive", file=sys.stderr)
         return 2
     if not inputs:
         print(f"extract: input folder {args.raw} is empty: put report PDFs or text files in it",
@@ -133,7 +135,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("extract: --workers must be at least 1", file=sys.stderr)
         return 2
-    limits = Limits(max_bytes=int(args.max_size * 1e6), seconds=args.timeout,
+    limits = Limits(max_bytes=int(args.max_size * 1e6), max_text_bytes=int(args.max_text_size * 1e6),
+                    seconds=args.timeout,
                     memory_bytes=int(args.max_memory * 1e6))
     opts = RunOptions(args.raw, args.interim, args.processed, args.only, args.workers,
                       force=args.force, engine=args.engine, scheduler=args.scheduler,

@@ -10,7 +10,7 @@ from typing import Any
 from extract.numbers import Convention
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One line of report text with its place: `page` for a PDF, `line` for text input."""
 

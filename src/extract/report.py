@@ -48,6 +48,11 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
             log.error("%s: %s", safe(source), msg)
             return ReportResult(source, error=msg)
         data = path.read_bytes()
+        if size > limits.max_text_bytes and not data.startswith(b"%PDF"):
+            msg = (f"too large for the text of a report ({size / 1e6:.1f} MB; the limit is "
+                   f"{limits.max_text_bytes / 1e6:.0f} MB, --max-text-size)")
+            log.error("%s: %s", safe(source), msg)
+            return ReportResult(source, error=msg)
     except OSError as err:
         log.error("%s: cannot be read (%s)", safe(source), err.strerror)
         return ReportResult(source, error=f"cannot be read ({err.strerror})", fault=True)
@@ -96,6 +101,9 @@ class Limits:
     """Bounds on one report's work, so that one odd input cannot hold the batch."""
 
     max_bytes: int = 200_000_000  # input size (--max-size, MB)
+    # A text input's size (--max-text-size, MB): a report's text is ~60 KB; reading one takes
+    # ~50 times its size in memory, so 5 MB stays near 300 MB.
+    max_text_bytes: int = 5_000_000
     seconds: float = 900.0  # wall time of one report's extraction (--timeout)
     max_pages: int = 5_000  # pages a PDF may claim (a damaged one may claim millions)
     memory_bytes: int = 4_000_000_000  # address space of a worker process (--max-memory, MB)
