@@ -105,6 +105,30 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
         pdf.close()
 
 
+IDENTITY_HEAD = 300_000  # characters of a report's opening pages its identity is read from
+IDENTITY_TAIL = 50_000  # and of its closing pages (the Director Provincial's signature)
+
+
+def _head_and_tail(lines: list[Line]) -> str:
+    """The text a report's identity is read from: its opening and closing pages (the whole
+    of any real report; a padded one is not read in full)."""
+    head: list[str] = []
+    size = 0
+    for line in lines:
+        if size > IDENTITY_HEAD:
+            break
+        head.append(line.text)
+        size += len(line.text) + 1
+    tail: list[str] = []
+    size = 0
+    for line in reversed(lines[len(head):]):
+        if size > IDENTITY_TAIL:
+            break
+        tail.append(line.text)
+        size += len(line.text) + 1
+    return "\n".join([*head, *reversed(tail)])
+
+
 def _text_lines(text: str) -> list[Line]:
     """A text input's lines; where form feeds mark its pages (`pdftotext`), each line carries
     its page too."""
@@ -150,7 +174,7 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
         text, removed = _controls_removed(_decode(data))
         lines, pages = _text_lines(text), None
     try:
-        ident = identify("\n".join(line.text for line in lines))
+        ident = identify(_head_and_tail(lines))
     except NotAReport as err:
         raise BadInput(str(err)) from err
     source = _relative(path, root)

@@ -24,7 +24,7 @@ from extract.normalise import normalise
 from extract.tables.find import Found, find_tables
 from extract.tables.spec import load_specs
 from extract.textutil import safe
-from extract.write import json_atomic
+from extract.write import json_atomic, json_lines
 
 log = logging.getLogger("extract.report")
 
@@ -166,10 +166,9 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
     rid = doc.report_id
     log.info("%s: ingest: %s report %s, %d lines%s", safe(doc.source_file), doc.kind, rid,
              len(doc.lines), f", {doc.pages} pages" if doc.pages else "")
-    json_atomic(out / "01-ingest.json", {
+    json_lines(out / "01-ingest.json", {
         "source_file": doc.source_file, "kind": doc.kind, "sha256": doc.sha256, "pages": doc.pages,
-        "identity": doc.identity.__dict__, "lines": [[ln.page, ln.line, ln.text] for ln in doc.lines],
-    })
+        "identity": doc.identity.__dict__}, "lines", ([ln.page, ln.line, ln.text] for ln in doc.lines))
     sink = Sink(rid)
     if doc.removed_controls:
         sink.add("ingest", f"{doc.removed_controls} control character(s) (NUL and the like) removed from the text")

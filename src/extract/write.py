@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -183,3 +184,20 @@ def _json_default(obj: Any) -> Any:
     if hasattr(obj, "__dict__"):
         return obj.__dict__
     raise TypeError(type(obj))
+
+
+def json_lines(path: Path, head: dict[str, Any], key: str, items: Iterable[Any]) -> None:
+    """`head` plus `key`: a list of `items`, one per line, streamed (a large report's lines
+    never build one big string), written atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(json.dumps(head, ensure_ascii=False, default=_json_default)[:-1])
+            fh.write(f'{", " if head else ""}{json.dumps(key)}: [\n')
+            for i, item in enumerate(items):
+                fh.write(("," if i else "") + json.dumps(item, ensure_ascii=False, default=_json_default) + "\n")
+            fh.write("]}\n")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
