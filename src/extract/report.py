@@ -31,7 +31,6 @@ log = logging.getLogger("extract.report")
 _CACHED_FIELDS = ("source_file", "kind", "sha256", "report_id", "report", "datasets", "error", "timings")
 
 
-
 def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None = None) -> ReportResult:
     """The per-report work as one function of its input file: datasets and anomalies out,
     stage outputs and the cache entry written under `interim/`. Never raises.

@@ -231,7 +231,7 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[i
     whitespace strategies split them): it ends the label above when it starts in lowercase, is
     a lone acronym (`SSC`), the label above ends mid-phrase (`Voluntarios en el`) or the row
     above has more label lines above its values than below (a label centred on its values:
-    `Administradora Dirección` / values / `Provincial de Loja`); else it starts the label below."""
+    `Administradora Dirección` / values / `Provincial de Azuay`); else it starts the label below."""
     pending: list[str] = []
     above = below = 0  # label lines of the last row above and below its values
     for row, (page, line) in body:
