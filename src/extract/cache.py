@@ -31,12 +31,9 @@ def pipeline_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def input_key(data: bytes, source_file: str) -> str:
-    """The cache key of one input: content, where it sits, and the pipeline version."""
-    digest = hashlib.sha256(data)
-    digest.update(source_file.encode())
-    digest.update(pipeline_version().encode())
-    return digest.hexdigest()
+def input_key(sha256: str, source_file: str) -> str:
+    """The cache key of one input: its content's sha256, where it sits, and the pipeline version."""
+    return hashlib.sha256(f"{sha256}\0{source_file}\0{pipeline_version()}".encode()).hexdigest()
 
 
 def _path(interim: Path, key: str) -> Path:

@@ -130,13 +130,13 @@ class RunOptions:
     limits: Limits = field(default_factory=lambda: Limits())
 
 
-def _map(inputs: list[Path], opts: RunOptions, meanwhile: engines.Meanwhile = None) -> list[ReportResult]:
-    """Results for every input: cached ones read here, the rest computed by the engine; a
-    parallel engine runs `meanwhile` here while its workers extract."""
+def _map(inputs: dict[Path, str], opts: RunOptions, meanwhile: engines.Meanwhile = None) -> list[ReportResult]:
+    """Results for every input (path -> sha256): cached ones read here, the rest computed by
+    the engine; a parallel engine runs `meanwhile` here while its workers extract."""
     results: dict[Path, ReportResult] = {}
     todo = []
-    for path in inputs:
-        hit = None if opts.force else cached_result(path, opts.root, opts.interim)
+    for path, digest in inputs.items():
+        hit = None if opts.force else cached_result(path, digest, opts.root, opts.interim)
         if hit is None:
             todo.append(path)
         else:
@@ -156,9 +156,10 @@ def _map(inputs: list[Path], opts: RunOptions, meanwhile: engines.Meanwhile = No
     return [results[p] for p in inputs]
 
 
-def _without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str, Any]]) -> list[Path]:
-    """The inputs less byte-identical copies, skipped before any extraction: of a set of
-    copies, the one a report was published from is kept, else the first by name."""
+def _without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str, Any]]) -> dict[Path, str]:
+    """The inputs (path -> sha256, each read once here) less byte-identical copies, skipped
+    before any extraction: of a set of copies, the one a report was published from is kept,
+    else the first by name."""
     sources = {rec.get("source_file") for rec in published.values()}
     by_digest: dict[str, list[Path]] = {}
     for path in inputs:
@@ -175,7 +176,8 @@ def _without_copies(inputs: list[Path], root: Path, published: dict[str, dict[st
             if other is not kept:
                 log.info("%s: identical to %s; skipped (%s)", safe(relative(other, root)), safe(relative(kept, root)),
                          "it is the published one" if relative(kept, root) in sources else "first by name")
-    return [p for p in inputs if p in keep]
+    digest_of = {p: digest for digest, copies in by_digest.items() for p in copies}
+    return {p: digest_of[p] for p in inputs if p in keep}
 
 
 def _failed_path(path: Path, err: BaseException, opts: RunOptions) -> ReportResult:
@@ -201,7 +203,6 @@ def _run(opts: RunOptions) -> int:
     started = time.perf_counter()
     write.recover(opts.processed)
     validate.check_suites()
-    inputs = list_inputs(opts.raw)
     clock = Clock()
 
     def import_gx() -> None:
@@ -211,7 +212,7 @@ def _run(opts: RunOptions) -> int:
             validate.ready()
 
     published = write.published_records(opts.processed)
-    inputs = _without_copies(inputs, opts.root, published)
+    inputs = _without_copies(list_inputs(opts.raw), opts.root, published)
     with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
         results = _map(inputs, opts, meanwhile=import_gx)
     results = deduplicate(results, published)

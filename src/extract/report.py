@@ -4,6 +4,7 @@ cache); `pipeline.py` maps it over a batch."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import signal
 import threading
@@ -55,7 +56,7 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
     except OSError as err:
         log.error("%s: cannot be read (%s)", safe(source), err.strerror)
         return ReportResult(source, error=f"cannot be read ({err.strerror})", fault=True)
-    key = cache.input_key(data, source)
+    key = cache.input_key(hashlib.sha256(data).hexdigest(), source)
     clock = Clock()
     doc = None
     try:
@@ -83,12 +84,9 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
     return res
 
 
-def cached_result(path: Path, root: Path, interim: Path) -> ReportResult | None:
+def cached_result(path: Path, sha256: str, root: Path, interim: Path) -> ReportResult | None:
     """The stored result of an unchanged input (same bytes, path and pipeline), if any."""
-    try:
-        key = cache.input_key(path.read_bytes(), relative(path, root))
-    except OSError:
-        return None
+    key = cache.input_key(sha256, relative(path, root))
     fields = cache.load(interim, key)
     if fields is None or set(fields) != set(_CACHED_FIELDS):
         return None
