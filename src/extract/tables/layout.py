@@ -21,7 +21,7 @@ from extract.tables.base import RawTable, Strategy
 from extract.tables.centring import centred_owners
 from extract.tables.grid import Grid, read_grids
 from extract.tables.spec import TableSpec
-from extract.tables.text import TOTAL, find_header, header_like
+from extract.tables.text import FOOTNOTE_TOKEN, TOTAL, find_header, header_like
 from extract.textutil import key
 
 _CELL = regex.compile(r"\S+(?: \S+)*")  # a run of words with single spaces inside
@@ -29,7 +29,6 @@ MIN_GUTTER = 2  # spaces that keep two cells apart
 MIN_VALUE_LINES = 2  # value lines a region needs to be read as aligned columns
 _MAX_BODY_LINES = 120  # lines a table body may span after its header
 _PROSE_LEN = 70  # a single cell this long is a sentence, not a table cell
-_FOOTNOTE = regex.compile(r"^\(\d{1,2}\)$")
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class Cell:
 
     @property
     def value(self) -> bool:
-        return is_cell_value(self.text) or all(is_cell_value(t) or _FOOTNOTE.match(t) for t in self.text.split())
+        return is_cell_value(self.text) or all(is_cell_value(t) or FOOTNOTE_TOKEN.match(t) for t in self.text.split())
 
 
 def cells_of(text: str) -> list[Cell]:
@@ -54,7 +53,7 @@ def _split_values(cells: list[Cell]) -> list[Cell]:
     out: list[Cell] = []
     for cell in cells:
         tokens = list(regex.finditer(r"\S+", cell.text))
-        if len(tokens) > 1 and cell.value and not _FOOTNOTE.match(tokens[-1].group()):
+        if len(tokens) > 1 and cell.value and not FOOTNOTE_TOKEN.match(tokens[-1].group()):
             out.extend(Cell(cell.start + t.start(), cell.start + t.end(), t.group()) for t in tokens)
         else:
             out.append(cell)

@@ -26,7 +26,7 @@ _VALUE = regex.compile(
     r"^(?:[-−]?(?:USD\.?|US\$|\$)?[-−]?\d[\d.,]*%?(?:\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?|\((?:USD|US\$|\$)?\d[\d.,]*%?\)|[-−–—]"
     r"|(?i:s/d|n/d|s/i|n/a))$"
 )
-_FOOTNOTE_TOKEN = regex.compile(r"^\(\d{1,2}\)$")
+FOOTNOTE_TOKEN = regex.compile(r"^\(\d{1,2}\)$")  # `(1)` after a value: a footnote marker
 _WORD = regex.compile(r"[\w%]+")
 _YEARISH = regex.compile(r"^(?:(?:19|20)\d\d|\d{1,2})$")
 _YEAR = regex.compile(r"^(?:19|20)\d\d$")
@@ -52,7 +52,7 @@ def split_values(text: str, limit: int) -> tuple[str, list[str]]:
     values = tokens[k:]
     i = len(values) - 1
     while len(values) > limit and i > 0:
-        if _FOOTNOTE_TOKEN.match(values[i]) and not _FOOTNOTE_TOKEN.match(values[i - 1]):
+        if FOOTNOTE_TOKEN.match(values[i]) and not FOOTNOTE_TOKEN.match(values[i - 1]):
             values[i - 1 : i + 1] = [f"{values[i - 1]} {values[i]}"]
         i -= 1
     cut = max(len(values) - limit, 0)
