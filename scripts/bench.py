@@ -7,6 +7,8 @@ Measures, on this machine, now:
   `bench_run.py`), `--workers 1` and `--workers 2`, every stage redone (`--force`); a
   run's fixed cost (GX's import, which `--workers 2` overlaps with extraction, and one GX
   call per dataset) weighs less in the larger batch;
+- the 20-report batch again beside two CPU-bound busy loops that the bench starts itself
+  (another job on a shared machine), `--workers 1` and `--workers 2`;
 - a re-run with nothing changed;
 - peak memory (RSS) of one worker extracting the national report.
 Prints the figures and writes them to interim/bench.json.
@@ -20,6 +22,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +31,7 @@ RAW = ROOT / "raw"
 WORK = ROOT / "interim" / "bench"
 COPIES = 20  # the batch of the headline figures
 LARGE = 100  # the speed-up again, where the fixed cost weighs less
+BUSY_LOOPS = 2  # CPU-bound processes of the outside load the batch is measured beside
 
 
 def floor_seconds_per_page(pdfs: list[Path], repeat: int = 5) -> tuple[float, int]:
@@ -102,6 +107,19 @@ def batch(name: str, pdfs: list[Path], copies: int) -> Path:
     return folder
 
 
+@contextmanager
+def outside_load(processes: int) -> Iterator[None]:
+    """`processes` CPU-bound busy loops at normal priority for the block (another job on a
+    shared machine)."""
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for proc in loops:
+            proc.kill()
+            proc.wait()
+
+
 def peak_rss_mb(pdf: Path, folder: Path) -> float:
     code = (
         "import resource, sys; from pathlib import Path; from extract.report import extract_report;"
@@ -125,6 +143,9 @@ def main() -> int:
     gx_import = gx_import_seconds(small)
     t2 = best(small, "--workers", "2", "--force")
     noop = run(small, "--workers", "2", copies=True)
+    with outside_load(BUSY_LOOPS):  # another job on the machine: workers must not lose to it
+        loaded_t1 = run(small, "--workers", "1", "--force", copies=True)
+        loaded_t2 = run(small, "--workers", "2", "--force", copies=True)
     large = batch("large", pdfs, LARGE)
     large_t1 = run(large, "--workers", "1", "--force", copies=True)
     large_t2 = run(large, "--workers", "2", "--force", copies=True)
@@ -144,6 +165,8 @@ def main() -> int:
         "speedup_workers_2": round(t1 / t2, 2),
         f"speedup_workers_2_{LARGE}_reports": round(large_t1 / large_t2, 2),
         f"batch_seconds_{LARGE}_reports_workers_1_2": [round(large_t1, 2), round(large_t2, 2)],
+        "speedup_workers_2_under_load": round(loaded_t1 / loaded_t2, 2),
+        "batch_seconds_under_load_workers_1_2": [round(loaded_t1, 2), round(loaded_t2, 2)],
         "gx_import_seconds": round(gx_import, 2),
         "noop_seconds": round(noop, 2),
         "gx_share": round((stages.get("validate", 0) + stages.get("gx_import", 0)) / sum(stages.values()), 3),
