@@ -164,7 +164,8 @@ def _without_copies(inputs: list[Path], root: Path, published: dict[str, dict[st
     by_digest: dict[str, list[Path]] = {}
     for path in inputs:
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            with path.open("rb") as fh:  # in chunks: an input over the size limit is not loaded here
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
         except OSError:
             digest = f"unreadable:{path}"  # left to the extraction to report
         by_digest.setdefault(digest, []).append(path)

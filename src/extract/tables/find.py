@@ -80,7 +80,9 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
     matched = {s.start: s for spec in variants for s in section_ranges(spec, sections)}
     regions = [[ln for i, ln in enumerate(doc.lines[s.start:s.end], s.start) if i not in running]
                for s in sorted(matched.values(), key=lambda s: s.start)]
-    text_only: Strategies = {"rows": [TextRows()], "records": [TextRecords()]}
+    # the text strategies of this document (all of them for a text input), never the costly ones
+    text_only: Strategies = {layout: [s for s in group if s.method == "regex-text"]
+                             for layout, group in strategies.items()}
     stated_none = any(_states_none(spec, region) for spec in variants for region in regions)
     for region in regions:  # where the report says there is nothing, no costly strategies
         table = _read(variants, region, sink, text_only if stated_none else strategies)

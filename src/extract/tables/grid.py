@@ -14,12 +14,11 @@ import regex
 from extract.numbers import is_cell_value
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import Column, TableSpec, header_key
-from extract.tables.text import TOTAL, header_like
+from extract.tables.text import ACRONYM, TOTAL, header_like
 from extract.textutil import ends_open, fold_ws, key, starts_lower
 
 _YEAR_CELL = regex.compile(r"^(?:[a-z]{3}[-/ ]?)?(?:19|20)\d\d$", regex.IGNORECASE)
 _MAX_HEADER_ROWS = 6  # rows a grid header may span (grouped and wrapped headers)
-_ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")
 
 
 @dataclass(frozen=True)
@@ -243,7 +242,7 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[i
             if grp and not label:
                 group, pending = grp, []
             elif label and not pending and table.rows and not table.rows[-1].total and (
-                    starts_lower(label) or _ACRONYM.match(label) or ends_open(table.rows[-1].label)
+                    starts_lower(label) or ACRONYM.match(label) or ends_open(table.rows[-1].label)
                     or above > below):
                 table.rows[-1].label = f"{table.rows[-1].label} {label}"
                 below += 1

@@ -36,7 +36,7 @@ _MAX_HEADER_LINES = 14  # lines a header block may span (a cell per line in some
 _SHORT_HEADER_WORDS = 3  # words of a line of unknown header words inside a header block
 _PROSE_LEN = 70
 _PAGE_NUMBER = regex.compile(r"\d{1,3}")
-_ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")
+ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")  # `SSC`: a lone acronym continues the label above
 _HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
 
 
@@ -68,7 +68,7 @@ def phrases(parts: list[str]) -> list[str]:
         part = fold_ws(part)
         if not part:
             continue
-        if out and (ends_open(out[-1]) or starts_lower(part) or _ACRONYM.match(part)):
+        if out and (ends_open(out[-1]) or starts_lower(part) or ACRONYM.match(part)):
             out[-1] = f"{out[-1]} {part}"
         else:
             out.append(part)
