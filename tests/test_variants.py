@@ -251,3 +251,51 @@ def test_no_data_cells_are_null_and_said(tmp_path: Path) -> None:
     artistas = next(r for r in res.datasets["afiliados"] if r["tipo_afiliado"] == "Artistas y gestores cultura")
     assert artistas["afiliados"] is None
     assert [a["problem"] for a in res.datasets["anomalias"]] == ["afiliados printed as 's/d' (no data): null"]
+
+
+def _spec(name: str):
+    from extract.tables.spec import load_specs
+
+    return next(s for s in load_specs() if s.name == name)
+
+
+def test_a_grouped_header_read_line_by_line_gives_each_group_its_columns() -> None:
+    from extract.tables.columns import fit_columns
+
+    spec = _spec("contratacion")
+    header = ("ESTADO ACTUAL Adjudicados Finalizados TIPO DE CONTRATACIÓN "
+              "Número Número Valor Total Valor Total Total Total")
+    rows = [["18.779", "14.017.982,17", "18.779", "14.017.982,17"], ["4", "10.891.477,37", "0", "-"]]
+    columns = [(c.field, c.span) for c in fit_columns(spec, header, rows)]
+    assert columns == [("procesos", "adjudicado"), ("valor_usd", "adjudicado"),
+                       ("procesos", "finalizado"), ("valor_usd", "finalizado")]
+
+
+def test_header_cells_out_of_order_are_put_back_by_the_change_between_years() -> None:
+    from extract.tables.columns import fit_columns
+    from extract.tables.spec import header_key
+
+    spec = _spec("pensiones_montos")
+    header = ("Monto Monto Variación Montos de % Participación Seguro acumulado acumulado interanual "
+              "pensiones sobre el total Dic-2023 Dic-2024 absoluta")
+    assert spec.header_named(header_key(header))
+    rows = [["4.624.154.855", "5.033.176.595", "409.021.740", "79,34%"],
+            ["128.889.939", "145.632.249", "16.742.311", "2,30%"]]
+    columns = [(c.field, c.year) for c in fit_columns(spec, header, rows)]
+    assert columns == [("monto_usd", 2023), ("monto_usd", 2024), ("variacion", None), ("participacion_pct", None)]
+
+
+def test_checks_of_a_spec() -> None:
+    from extract.tables.spec import Check, SpecError
+
+    change = Check.parse("x", "variacion ~ monto_usd[-1] - monto_usd[0]")
+    assert change.holds({"variacion": Decimal(16742311), "monto_usd[-1]": Decimal(145632249),
+                         "monto_usd[0]": Decimal(128889939)})  # rounded separately: one unit off
+    assert not change.holds({"variacion": Decimal(-16742311), "monto_usd[-1]": Decimal(145632249),
+                             "monto_usd[0]": Decimal(128889939)})
+    share = Check.parse("x", "p ~ a / b * 100")
+    assert share.holds({"p": Decimal("50.2"), "a": Decimal(1), "b": Decimal(2)})
+    assert not share.holds({"p": Decimal("51"), "a": Decimal(1), "b": Decimal(2)})
+    assert Check.parse("x", "a <= b").holds({"a": Decimal(1), "b": Decimal(1)})
+    with pytest.raises(SpecError, match="table-x.toml: check"):
+        Check.parse("x", "a < b")

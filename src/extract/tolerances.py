@@ -22,6 +22,9 @@ SHARE = Decimal("0.15")
 FIT_TOTAL = Decimal(1)
 #: `p ~ a / b * 100` checks of a spec, used to order same-kind columns (points).
 CHECK_PERCENT = Decimal("0.6")
+#: `d ~ a - b` checks (a change between two columns), as a share of the larger operand: the
+#: printed figures are rounded separately (`16.742.311` for `145.632.249 - 128.889.939`).
+CHECK_DIFFERENCE_SHARE = Decimal("0.001")
 
 # --- reading ----------------------------------------------------------------------------------
 #: Share of the numbers that must point to one convention (`1.234,5` vs `1,234.5`) to settle
@@ -29,6 +32,9 @@ CHECK_PERCENT = Decimal("0.6")
 CONVENTION_MAJORITY = 0.75
 #: Share of a line's words that must be header words for the line to be part of a header.
 HEADER_WORD_SHARE = 0.6
+#: Words of other columns that may stand between two words of one column's name in a header
+#: read line by line (`Monto Monto / acumulado acumulado`).
+HEADER_INTERLEAVED_WORDS = 4
 #: Letters two header words must share to be taken for one (`asign-ado`, `asign-ación`).
 STEM = 5
 #: Share of a region's lines that are a lone value for it to be read as a cell per line.

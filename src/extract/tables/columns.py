@@ -42,10 +42,18 @@ def fit_columns(spec: TableSpec, header_text: str, rows: list[list[str]]) -> lis
         return best
     return max((list(p) for p in permutations(best)),
                key=lambda cols: (sum(_kinds_agree(cols, r) for r in sample), checks_hold(spec, cols, sample),
-                                 -_inversions(best, cols)))
+                                 -_derived_first(cols), -_inversions(best, cols)))
 
 
 _MAX_REORDER = 6  # columns whose order may be searched (720 orders)
+
+
+def _derived_first(order: list[Column]) -> int:
+    """Pairs where a column derived from others (the spec's columns it does not keep:
+    `Variación`, `% Participación`) stands before a kept one. A change and its two years
+    satisfy `d ~ a - b` in either role (`a ~ d + b`), so the figures come first, as printed."""
+    kept = [c.keep for c in order if not c.field.startswith(EXTRA_PREFIX)]
+    return sum(not a and b for i, a in enumerate(kept) for b in kept[i + 1:])
 
 
 def _inversions(original: list[Column], order: list[Column]) -> int:
@@ -56,19 +64,38 @@ def _inversions(original: list[Column], order: list[Column]) -> int:
 
 def checks_hold(spec: TableSpec, columns: list[Column], rows: list[list[str]]) -> int:
     """How many (row, check) pairs of the spec's arithmetic hold when `columns` name the
-    values (`devengado_usd <= codificado_usd`, `ejecucion_pct ~ devengado_usd / codificado_usd * 100`)."""
+    values (`devengado_usd <= codificado_usd`, `ejecucion_pct ~ devengado_usd / codificado_usd * 100`,
+    `variacion ~ monto_usd[-1] - monto_usd[0]`)."""
+    names = _operand_names(columns)
     held = 0
     for row in rows:
         values: dict[str, Decimal] = {}
-        for col, raw in zip(columns, row, strict=False):
+        for col_names, raw in zip(names, row, strict=False):
             try:
                 number = cell_value(raw, column_convention([raw], ES))
             except NumberError:
                 continue
-            if number is not None and col.keep:
-                values[col.field] = number
+            if number is not None:
+                values.update(dict.fromkeys(col_names, number))
         held += sum(check.holds(values) for check in spec.checks)
     return held
+
+
+def _operand_names(columns: list[Column]) -> list[tuple[str, ...]]:
+    """The names a column goes by in a check: its field; a year column also by its rank
+    among the printed years, from the first (`monto_usd[0]`) and from the last
+    (`monto_usd[-1]`); none for a column the contract does not hold."""
+    years = sorted({c.year for c in columns if c.year is not None})
+    names: list[tuple[str, ...]] = []
+    for c in columns:
+        if c.field.startswith(EXTRA_PREFIX):
+            names.append(())
+        elif c.year is None:
+            names.append((c.field,))
+        else:
+            rank = years.index(c.year)
+            names.append((f"{c.field}[{rank}]", f"{c.field}[{rank - len(years)}]"))
+    return names
 
 
 def _kinds_agree(columns: list[Column], values: list[str]) -> int:

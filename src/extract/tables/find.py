@@ -16,6 +16,7 @@ from extract.tables.diagnose import Diagnosis, diagnose
 from extract.tables.fit import score
 from extract.tables.layout import TextLayout
 from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
+from extract.tables.records import SideBySideRecords
 from extract.tables.spec import TableSpec, load_specs
 from extract.tables.text import TextCells, TextRecords, TextRows
 from extract.textutil import key
@@ -32,7 +33,7 @@ _PDF = {"camelot-lattice": CamelotLattice, "camelot-stream": CamelotStream, "pdf
 def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> Strategies:
     """The strategies to try per spec layout, in the order of `specs/strategies.toml`."""
     if doc.kind != "pdf":
-        return {"rows": [TextLayout(), TextRows(), TextCells()], "records": [TextRecords()]}
+        return {"rows": [TextLayout(), TextRows(), TextCells()], "records": [SideBySideRecords(), TextRecords()]}
     order = order or specs.load("strategies")["order"]
     return {
         layout: [_TEXT[layout]() if name == "regex-text" else _PDF[name](doc.path) for name in names]

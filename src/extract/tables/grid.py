@@ -172,36 +172,35 @@ def read_record_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTab
     """A records-layout table (long wrapped cells, a count such as `Rec. 5`) from grids: each
     column named by the spec's `[grid]` header words; a row with an empty first cell continues
     the text of the row above (a cell broken by a page)."""
-    fields: dict[str, str] = spec.extra.get("grid", {})
-    count = spec.extra["count"]
-    count_re = regex.compile(count["pattern"], regex.IGNORECASE)
+    assert spec.records is not None
+    fields, count = spec.records.grid, spec.records.count
+    text_field, doc_field = spec.records.text_field, spec.records.document.field
     table: RawTable | None = None
     for grid in grids:
         cells = [[clean(c) for c in row] for row in grid.cells]
         if not cells or not spec.header_named(header_key(" ".join(cells[0]))):
             continue
         roles = _record_roles(fields, cells[0])
-        if spec.label not in roles.values() or count["field"] not in roles.values():
+        if spec.label not in roles.values() or count.field not in roles.values():
             continue
         if table is None:
-            table = RawTable(spec.dataset, spec.name, method, [Column(count["field"], "count", True, True)],
+            table = RawTable(spec.dataset, spec.name, method, [Column(count.field, "count", True, True)],
                              [], fold_ws(" ".join(cells[0])))
         for row in cells[1:]:
             values = {f: row[j] for j, f in roles.items() if j < len(row)}
             if not values.get(spec.label) and table.rows:
-                for f in (spec.extra["text_field"], spec.extra["document"]["field"]):
+                for f in (text_field, doc_field):
                     extra = values.get(f)
                     if extra:
                         table.rows[-1].fields[f] = fold_ws(f"{table.rows[-1].fields.get(f) or ''} {extra}")
                 continue
-            m = count_re.search(values.get(count["field"], ""))
+            m = count.pattern.search(values.get(count.field, ""))
             if not values.get(spec.label) or m is None:
                 table.skipped.append(" | ".join(row))
                 continue
             table.rows.append(RawRow(
                 values[spec.label], [m["n"]], page=grid.page,
-                fields={spec.extra["text_field"]: values.get(spec.extra["text_field"]) or None,
-                        spec.extra["document"]["field"]: values.get(spec.extra["document"]["field"]) or None}))
+                fields={text_field: values.get(text_field) or None, doc_field: values.get(doc_field) or None}))
     if table is None or not table.rows:
         return None
     table.pages = sorted({r.page for r in table.rows if r.page is not None})

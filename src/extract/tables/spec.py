@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -69,6 +69,42 @@ class Column:
 
 
 @dataclass(frozen=True)
+class FieldPattern:
+    """A records field found by a pattern in the row's text (`Memorando Nro. ... del 24/09/2024`)."""
+
+    field: str
+    pattern: regex.Pattern
+    start: regex.Pattern | None = None  # where the field's text begins, when wrapped over lines
+
+
+@dataclass(frozen=True)
+class Records:
+    """The `records` layout: long wrapped cells, each row starting with a control body's name."""
+
+    record_start: tuple[str, ...]  # the names a row starts with (folded)
+    text_field: str  # the wrapped text cell (the examination)
+    document: FieldPattern
+    count: FieldPattern  # group `n`: the count; group `rec`: its `Rec.` prefix
+    grid: dict[str, str]  # for grid strategies: a field's header words, tried in this order
+
+    @classmethod
+    def from_dict(cls, spec: str, d: dict[str, Any]) -> Records:
+        missing = sorted({"record_start", "text_field", "document", "count"} - set(d))
+        if missing:
+            raise SpecError(f"specs/table-{spec}.toml: a records table needs {', '.join(missing)}")
+        for name in ("document", "count"):
+            _known(spec, f"{name}.", d[name], frozenset({"field", "pattern", "start"}))
+        return cls(tuple(key(p) for p in d["record_start"]), d["text_field"],
+                   _field_pattern(d["document"]), _field_pattern(d["count"]), dict(d.get("grid", {})))
+
+
+def _field_pattern(d: dict[str, str]) -> FieldPattern:
+    start = d.get("start")
+    return FieldPattern(d["field"], regex.compile(d["pattern"], regex.IGNORECASE),
+                        regex.compile(start, regex.IGNORECASE) if start else None)
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """How to find and read one dataset's table; loaded from `specs/table-*.toml`."""
 
@@ -88,7 +124,7 @@ class TableSpec:
     label_vocabulary: tuple[str, ...]
     none: tuple[str, ...]
     end: tuple[str, ...]
-    extra: dict[str, Any] = field(default_factory=dict)
+    records: Records | None = None  # the `records` layout's fields
     total_expected: bool = False  # the layout always ends with a grand total row
     checks: tuple[Check, ...] = ()  # arithmetic its rows satisfy, to tell same-kind columns apart
 
@@ -122,7 +158,7 @@ class TableSpec:
             label_vocabulary=tuple(key(w) for w in d.get("label_vocabulary", ())),
             none=tuple(d.get("none", ())),
             end=tuple(d.get("end", ())) or DEFAULT_END,
-            extra={k: v for k, v in d.items() if k in ("record_start", "text_field", "document", "count", "grid")},
+            records=Records.from_dict(name, d) if d.get("layout") == "records" else None,
             total_expected=d.get("total_expected", False),
             checks=tuple(Check.parse(name, c) for c in d.get("checks", ())),
         )
@@ -136,7 +172,7 @@ class TableSpec:
 
     def header_missing(self, text: str) -> list[str]:
         """The `header` patterns a header's text (folded by `header_key`) lacks."""
-        return [p for p in self.header if not _participles(p).search(text)]
+        return [p for p in self.header if not _participles(p).search(text) and not _interleaved(p).search(text)]
 
     def unknown_words(self, header_text: str) -> list[str]:
         """The words of a header this spec does not know, in order (for a maintainer to add)."""
@@ -223,44 +259,70 @@ class TableSpec:
         if len(found) < 2 or len(cols) % len(found):
             return cols
         size = len(cols) // len(found)
+        cols = _deinterleaved(cols, len(found))
         return [
             Column(c.field, c.kind, c.keep, c.required, c.year, found[i // size][1])
             for i, c in enumerate(cols)
         ]
 
 
+def _deinterleaved(cols: list[Column], spans: int) -> list[Column]:
+    """A grouped header read line by line names each sub-column once per span in a run
+    (`Número Número | Valor Valor` under `Adjudicados | Finalizados`): the columns are then
+    `Número Valor | Número Valor`. Unchanged when the names do not come in such runs."""
+    if spans < 2 or len(cols) % spans:
+        return cols
+    runs = [cols[i:i + spans] for i in range(0, len(cols), spans)]
+    if len(runs) < 2 or any(len({(c.field, c.year) for c in run}) != 1 for run in runs):
+        return cols
+    return [run[s] for s in range(spans) for run in runs]
+
+
 class SpecError(ValueError):
     """A table spec that cannot be used as written."""
 
 
-_CHECK = regex.compile(r"^\s*(\w+)\s*(<=|~)\s*(\w+)(?:\s*/\s*(\w+)\s*\*\s*100)?\s*$")
+_OPERAND = r"\w+(?:\[-?\d+\])?"
+_CHECK = regex.compile(
+    rf"^\s*(?P<left>{_OPERAND})\s*(?:(?P<op><=)\s*(?P<right>{_OPERAND})"
+    rf"|(?P<op>~)\s*(?P<right>{_OPERAND})\s*/\s*(?P<other>{_OPERAND})\s*\*\s*100"
+    rf"|(?P<op>~)\s*(?P<right>{_OPERAND})\s*(?P<minus>-)\s*(?P<other>{_OPERAND}))\s*$")
 
 
 @dataclass(frozen=True)
 class Check:
-    """Arithmetic a table's rows satisfy: `a <= b`, or `p ~ a / b * 100` (a percentage)."""
+    """Arithmetic a table's rows satisfy: `a <= b`, `p ~ a / b * 100` (a percentage) or
+    `d ~ a - b` (a change). An operand is a field, or a year column of the `years` measure by
+    its rank among the printed years: `monto_usd[0]` the first year, `monto_usd[-1]` the last."""
 
     left: str
-    op: str
+    op: str  # "<=", "%" or "-"
     right: str
-    divisor: str | None = None
+    other: str | None = None
 
     @classmethod
     def parse(cls, spec: str, text: str) -> Check:
         m = _CHECK.match(text)
-        if not m or (m[2] == "~") != bool(m[4]):
-            raise SpecError(f"specs/table-{spec}.toml: check {text!r} is not `a <= b` or `p ~ a / b * 100`")
-        return cls(m[1], m[2], m[3], m[4])
+        if not m:
+            raise SpecError(f"specs/table-{spec}.toml: check {text!r} is not `a <= b`, "
+                            "`p ~ a / b * 100` or `d ~ a - b`")
+        op = "<=" if m["op"] == "<=" else "-" if m["minus"] else "%"
+        return cls(m["left"], op, m["right"], m["other"])
 
     def holds(self, values: dict[str, Decimal]) -> bool:
         """True when the check holds on a row's values (False when one is missing)."""
         left, right = values.get(self.left), values.get(self.right)
+        other = values.get(self.other or "")
         if left is None or right is None:
             return False
         if self.op == "<=":
             return left <= right
-        divisor = values.get(self.divisor or "")
-        return bool(divisor) and abs(left - right / divisor * 100) <= tolerances.CHECK_PERCENT  # type: ignore[operator]
+        if other is None:
+            return False
+        if self.op == "-":
+            scale = max(abs(right), abs(other), Decimal(1))
+            return abs(left - (right - other)) <= tolerances.CHECK_DIFFERENCE_SHARE * scale
+        return bool(other) and abs(left - right / other * 100) <= tolerances.CHECK_PERCENT
 
 
 _SPEC_KEYS = frozenset({
@@ -316,6 +378,15 @@ def _gendered(pattern: str) -> str:
 @cache
 def _participles(pattern: str) -> regex.Pattern:
     return regex.compile(_gendered(pattern))
+
+
+@cache
+def _interleaved(pattern: str) -> regex.Pattern:
+    """A header pattern whose words may have other columns' words between them: an extractor
+    that reads a multi-line header line by line prints `Monto Monto / Seguro acumulado
+    acumulado` for the columns `Monto acumulado` and `Monto acumulado`."""
+    gap = rf"(?:\s+(?:\S+\s+){{0,{tolerances.HEADER_INTERLEAVED_WORDS}}}?)"
+    return regex.compile(_gendered(pattern).replace(" ", gap))
 
 
 @cache

@@ -481,6 +481,8 @@ class TextRecords(Strategy):
     method = "regex-text"
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
+        records = spec.records
+        assert records is not None
         joined, owners = "", []
         for i, line in enumerate(lines):  # page furniture is already left out
             text = line.text.strip()
@@ -497,18 +499,16 @@ class TextRecords(Strategy):
             return None
         starts = sorted(
             (m.start(), m.end(), p)
-            for p in spec.extra["record_start"]
+            for p in records.record_start
             for m in _broken_words(p).finditer(folded, pos=head.end())
         )
         if not starts:
             return None
         repeated = _fold_header(folded[head.start():starts[0][0]])
-        doc_re = regex.compile(spec.extra["document"]["pattern"], regex.IGNORECASE)
-        count_re = regex.compile(spec.extra["count"]["pattern"], regex.IGNORECASE)
+        doc_re, count_re = records.document.pattern, records.count.pattern
         table = RawTable(spec.dataset, spec.name, self.method, [], [],
                          fold_ws(joined[head.start():starts[0][0]]))
-        count_field = spec.extra["count"]["field"]
-        table.columns = [Column(count_field, "count", True, True)]
+        table.columns = [Column(records.count.field, "count", True, True)]
         for k, (s, e, phrase) in enumerate(starts):
             end = starts[k + 1][0] if k + 1 < len(starts) else len(joined)
             body = _drop_repeats(joined[e:end], repeated)
@@ -523,8 +523,8 @@ class TextRecords(Strategy):
             examen = fold_ws(" ".join(parts)) or None
             table.rows.append(RawRow(
                 _mend(joined[s:e], phrase), [cnt["n"]], page=line.page, line=line.line,
-                fields={spec.extra["text_field"]: examen,
-                        spec.extra["document"]["field"]: fold_ws(doc.group(0)) if doc else None},
+                fields={records.text_field: examen,
+                        records.document.field: fold_ws(doc.group(0)) if doc else None},
             ))
         table.pages = sorted({r.page for r in table.rows if r.page is not None})
         return table if table.rows else None
