@@ -46,3 +46,47 @@ MIN_TEXT_PER_PAGE = 4
 #: Share of their table values a PDF and a text must share to be one report (the text its
 #: extraction); less, and two inputs claiming one report are a conflict.
 TWIN_OVERLAP = 0.5
+
+# --- OCR --------------------------------------------------------------------------------------
+#: Resolution pages are rendered at for OCR (dots per inch): 150-200 reads report text well.
+OCR_DPI = 200
+#: Share of a page an image must cover for the page to be read by OCR when its text layer is
+#: thin (a table pasted as a picture, a scanned annex).
+OCR_IMAGE_COVER = 0.3
+#: Characters of text layer below which a page with such an image is read by OCR.
+OCR_MAX_TEXT_CHARS = 200
+#: Word confidence (0-100) below which a word read by OCR is doubtful: a cell holding one is
+#: an anomaly with its raw text.
+OCR_LOW_CONFIDENCE = 70.0
+#: Skew (degrees) from which a page is straightened before OCR.
+OCR_MIN_SKEW_DEGREES = 0.2
+#: Length in pixels a text line's baseline must have to count in the skew estimate.
+OCR_SKEW_MIN_LINE_PX = 200
+#: Grey level (0-255) below which a pixel may belong to a ruling line (scanned rules are light).
+OCR_RULE_LEVEL = 200
+#: Grey level below which a pixel is ink, when looking for text no word covers.
+OCR_INK_LEVEL = 128
+#: Pixels around a word's box that belong to the word (not uncovered ink).
+OCR_WORD_PAD = 4
+#: Ways a box of text is cut to be read again: (pixels of the page around it, pixels of white
+#: border added); the most confident reading wins (a lone digit's reading is unstable).
+OCR_CELL_CROPS = ((1, 5), (1, 10), (2, 10), (0, 8))
+#: Words of at most this many characters are read again when doubtful (a lone `1` read `En`).
+OCR_SHORT_WORD = 3
+#: Confidence a doubtful short word must reach when read again as digits only to be taken
+#: for a number (a lone `1` read `de`).
+OCR_DIGITS_CONFIDENCE = 85.0
+#: Size of ink no word covers that is read again, against the median word height: from a
+#: third (a `1`) to twice; and its least area in pixels (specks are left alone).
+OCR_BLOB_MIN_HEIGHT = 0.35
+OCR_BLOB_MAX_HEIGHT = 2.0
+OCR_BLOB_MIN_AREA = 12
+#: Length (inches) from which a straight run of ink is a ruling line, not part of a character.
+OCR_RULE_INCHES = 0.3
+#: Pixels either side of a ruling line whitened with it (its grey edge in a scan).
+OCR_RULE_HALO = 2
+#: Words are in one row when their vertical centres are within this share of the median
+#: word height.
+OCR_ROW_TOL = 0.5
+#: A gap between rows wider than this many times the usual row pitch is a blank line.
+OCR_BLANK_LINE_PITCH = 1.8
