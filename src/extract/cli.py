@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="build the Great Expectations Data Docs site of processed/", parents=[verbose])
     docs.add_argument("--processed", type=Path, default=Path("processed"))
     docs.add_argument("--out", type=Path, default=Path("interim/gx"), help="GX project folder")
-    dbg = sub.add_parser("debug", help="PNG of a PDF page with the table cells found on it", parents=[verbose])
+    dbg = sub.add_parser("debug", parents=[verbose],
+                         help="PNG of a PDF page with the table cells found on it (its words, if read by OCR)")
     dbg.add_argument("file", type=Path)
     dbg.add_argument("--page", type=int, required=True, help="1-based page number")
     dbg.add_argument("--interim", type=Path, default=Path("interim"))
@@ -93,7 +94,7 @@ class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescription
 
 
 def _debug(args: argparse.Namespace) -> int:
-    from extract.debug import page_png
+    from extract.debug import ocr_png, page_png
     from extract.ingest import BadInput, ingest
 
     try:
@@ -105,7 +106,9 @@ def _debug(args: argparse.Namespace) -> int:
         print(f"{args.file}: not a PDF; debug draws PDF pages", file=sys.stderr)
         return 2
     try:
-        out = page_png(args.file, args.page, args.interim / doc.report_id / "debug")
+        out_dir = args.interim / doc.report_id / "debug"
+        read = doc.ocr.get(args.page)
+        out = ocr_png(args.file, read, out_dir) if read else page_png(args.file, args.page, out_dir)
     except ValueError as err:
         print(f"{args.file}: {err}", file=sys.stderr)
         return 2
@@ -157,6 +160,14 @@ def _inspect(path: Path) -> int:
         return 1
     print(f"{doc.source_file}: {doc.report_id} ({doc.kind}, {doc.pages or len(doc.lines)} "
           f"{'pages' if doc.pages else 'lines'}, sha256 {doc.sha256[:12]})")
+    if doc.ocr:
+        mean = sum(r.confidence for r in doc.ocr.values()) / len(doc.ocr)
+        print(f"  OCR: {len(doc.ocr)} page(s) read by OCR, mean confidence {mean:.0f}%: " + ", ".join(
+            f"p.{p} {r.confidence:.0f}%" + (f" (straightened {r.skew_degrees:+.1f}°)" if r.skew_degrees else "")
+            for p, r in sorted(doc.ocr.items())))
+    if doc.unread_pages:
+        pages = ", ".join(map(str, doc.unread_pages))
+        print(f"  not read: page(s) {pages} have no text layer and OCR is not installed")
     secs = sections.detect(doc.lines)
     for s in secs:
         last = doc.lines[max(s.end - 1, s.start)]

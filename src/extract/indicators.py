@@ -142,7 +142,8 @@ def _resolve(doc: Document, found: dict, sink: Sink) -> list[dict[str, Any]]:
             "report_id": doc.report_id, "indicador": slug, "valor": value.quantize(Decimal("0.01")),
             "unidad": rule.unidad, "anio": year, "evidencia": sent.text,
             "source_file": doc.source_file, "source_page": sent.line.page,
-            "source_line": sent.line.line, "extraction_method": "regex-text",
+            "source_line": sent.line.line,
+            "extraction_method": "ocr" if sent.line.page in doc.ocr else "regex-text",
         })
     return sorted(out, key=lambda r: (r["indicador"], r["anio"]))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +13,26 @@ import regex
 
 from extract import tolerances
 from extract.identify import NotAReport, identify
-from extract.model import Document, Line
+from extract.model import Document, Line, PageOcr
 from extract.numbers import document_convention
+from extract.ocr import unavailable
+from extract.ocr_pages import needs_ocr, ocr_lines
 
 _LARGE = 100  # pages from which reading a PDF shows a progress bar on a terminal
 
 
 class BadInput(Exception):
     """A file that cannot be processed; the message is the plain-words cause."""
+
+
+@dataclass
+class Scan:
+    """The pages of a PDF that need OCR (0-based), what OCR read on them (by page number), and
+    why OCR could not run, if it could not."""
+
+    wanted: list[int] = field(default_factory=list)
+    pages: dict[int, PageOcr] = field(default_factory=dict)
+    missing: str | None = None
 
 
 class Unidentified(BadInput):
@@ -74,8 +87,9 @@ def _clean(text: str) -> str:
     return text.replace("\x02", "-").replace("\ufffe", "-").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int]:
-    """Every page's text lines (pypdfium2, the fast text layer) and the page count."""
+def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int, Scan]:
+    """Every page's text lines (pypdfium2, the fast text layer; OCR for a page whose text
+    layer is missing or thin under an image) and the page count."""
     import pypdfium2 as pdfium
 
     try:
@@ -86,7 +100,8 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
             raise BadInput("encrypted, needs a password") from err
         raise BadInput(f"damaged or truncated PDF ({err})") from err
     try:
-        lines: list[Line] = []
+        pages: list[list[Line]] = []
+        scan = Scan()
         n = len(pdf)
         if n > max_pages:
             raise BadInput(f"claims {n} pages, more than the {max_pages} a report may have (damaged?)")
@@ -98,9 +113,17 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
             textpage = page.get_textpage()
             text = _clean(textpage.get_text_bounded())
             textpage.close()
+            if needs_ocr(page, text):
+                scan.wanted.append(i)
             page.close()
-            lines.extend(Line(t, i + 1, None) for t in text.split("\n"))
-        return lines, n
+            pages.append([Line(t, i + 1, None) for t in text.split("\n")])
+        if scan.wanted:
+            scan.missing = unavailable()
+            if scan.missing is None:
+                read, scan.pages = ocr_lines(pdf, scan.wanted, path.name)
+                for number, lines in read.items():
+                    pages[number - 1] = lines
+        return [line for page_lines in pages for line in page_lines], n, scan
     finally:
         pdf.close()
 
@@ -165,12 +188,16 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
     if kind == "pdf":
         if b"%%EOF" not in data[-2048:]:
             raise BadInput("truncated PDF (no end-of-file marker); download it again")
-        lines, n_pages = _pdf_lines(data, path, max_pages)
+        lines, n_pages, scan = _pdf_lines(data, path, max_pages)
         pages: int | None = n_pages
         chars = sum(len(line.text.strip()) for line in lines)
         if chars < tolerances.MIN_TEXT_PER_PAGE * max(n_pages, 1):
-            raise BadInput("no text layer (a scanned PDF?); OCR is not attempted")
+            if scan.missing:
+                raise BadInput(f"no text layer (a scanned PDF); {scan.missing}")
+            raise BadInput("no text, not even by OCR (blank or unreadable pages)" if scan.wanted
+                           else "no text layer and no page image to read (blank pages?)")
     else:
+        scan = Scan()
         text, removed = _controls_removed(_decode(data))
         lines, pages = _text_lines(text), None
     try:
@@ -180,7 +207,8 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
     source = _relative(path, root)
     return Document(path, source, kind, sha, pages, lines, ident,
                     document_convention(line.text for line in lines),
-                    removed if kind == "text" else 0)
+                    removed if kind == "text" else 0, ocr=scan.pages,
+                    unread_pages=[i + 1 for i in scan.wanted] if scan.missing else [])
 
 
 def _relative(path: Path, root: Path | None) -> str:

@@ -10,6 +10,36 @@ from typing import Any
 from extract.numbers import Convention
 
 
+@dataclass(frozen=True)
+class Word:
+    """One word read by OCR: its text, box in pixels of the rendered page, and confidence (0-100)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    confidence: float
+
+
+@dataclass
+class PageOcr:
+    """What OCR read on one page."""
+
+    page: int
+    words: list[Word]
+    dpi: int
+    skew_degrees: float = 0.0
+    seconds: float = 0.0
+    doubtful: dict[str, float] = field(default_factory=dict)  # low-confidence word -> confidence
+
+    @property
+    def confidence(self) -> float:
+        """Mean word confidence (0-100), weighted by word length."""
+        chars = sum(len(w.text) for w in self.words)
+        return sum(w.confidence * len(w.text) for w in self.words) / chars if chars else 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     """One line of report text with its place: `page` for a PDF, `line` for text input."""
@@ -66,6 +96,8 @@ class Document:
     identity: Identity
     convention: Convention | None = None  # of the document's numbers (`numbers.document_convention`)
     removed_controls: int = 0  # NUL and other control characters taken out of a text input
+    ocr: dict[int, PageOcr] = field(default_factory=dict)  # pages read by OCR, by page number
+    unread_pages: list[int] = field(default_factory=list)  # pages needing OCR where it is not installed
 
     @property
     def report_id(self) -> str:

@@ -48,7 +48,9 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
                    for i in range(len(table.columns))]
     for seq, row in enumerate(table.rows):
         cells = _read_cells(spec, table.columns, conventions, row, sink)
-        prov = _provenance(doc, row, table.method)
+        prov = _provenance(doc, row, "ocr" if row.page in doc.ocr else table.method)
+        if row.page in doc.ocr:
+            _ocr_doubts(doc, spec, row, sink)
         if row.total:
             totals.extend(
                 {"report_id": doc.report_id, "dataset": spec.dataset, "etiqueta": row.label,
@@ -66,6 +68,20 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
             base.update(_split_code(spec.label_code, row.label, spec.label))
         details.extend(_tidy(spec, base, cells, prov, doc.identity.anio_fiscal))
     return details, totals
+
+
+def _ocr_doubts(doc: Document, spec: TableSpec, row: RawRow, sink: Sink) -> None:
+    """An anomaly for each cell of a row read by OCR that holds a word OCR was not sure of
+    (`tolerances.OCR_LOW_CONFIDENCE`): the value may be misread, so it is never silent."""
+    doubtful = doc.ocr[row.page].doubtful if row.page is not None else {}
+    cells = [("label", row.label), *(("value", v) for v in row.values),
+             *((name, text) for name, text in row.fields.items() if text)]
+    for name, text in cells:
+        unsure = [w for w in (text or "").split() if w in doubtful]
+        if unsure:
+            sink.add("normalise", f"OCR not sure of {name} word(s) {', '.join(repr(w) for w in unsure)} "
+                     f"(confidence {min(doubtful[w] for w in unsure):.0f}%): check against the page",
+                     dataset=spec.dataset, location=row.location, raw_text=(text or "")[:200])
 
 
 def _read_cells(spec: TableSpec, columns: list[Column], conventions: list[Convention | None], row: RawRow,

@@ -10,44 +10,14 @@ tables included); `wordlines.layout_lines` then lays the words out as text lines
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from extract import tolerances
+from extract.model import PageOcr, Word
 
 LANGUAGE = "spa"
 INSTALL_HINT = "install the `ocr` extra: pip install 'iess-extract[ocr]' (or '.[ocr]' in a checkout)"
-
-
-@dataclass(frozen=True)
-class Word:
-    """One word read by OCR: its text, box in pixels of the rendered page, and confidence (0-100)."""
-
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    confidence: float
-
-
-@dataclass
-class PageOcr:
-    """What OCR read on one page."""
-
-    page: int
-    words: list[Word]
-    dpi: int
-    skew_degrees: float = 0.0
-    seconds: float = 0.0
-    doubtful: dict[str, float] = field(default_factory=dict)  # low-confidence word -> confidence
-
-    @property
-    def confidence(self) -> float:
-        """Mean word confidence (0-100), weighted by word length."""
-        chars = sum(len(w.text) for w in self.words)
-        return sum(w.confidence * len(w.text) for w in self.words) / chars if chars else 0.0
 
 
 def unavailable() -> str | None:
@@ -94,12 +64,9 @@ class Reader:
         single lines."""
         import time
 
-        from PIL import Image
-
         start = time.perf_counter()
         skew = self._skew(image)
-        if abs(skew) >= tolerances.OCR_MIN_SKEW_DEGREES:
-            image = image.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+        image = straightened(image, skew)
         clean = without_rules(image, dpi)
         words = _words(self._page, clean)
         words = self._second_look(clean, words)
@@ -182,6 +149,16 @@ class Reader:
         return 0.0
 
 
+def straightened(image: Any, skew: float) -> Any:
+    """The page image turned back by its skew (unchanged below `OCR_MIN_SKEW_DEGREES`); word
+    boxes are in this image's pixels."""
+    from PIL import Image
+
+    if abs(skew) < tolerances.OCR_MIN_SKEW_DEGREES:
+        return image
+    return image.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+
+
 def fold_spaces(text: str) -> str:
     return " ".join(text.split())
 
@@ -246,8 +223,8 @@ def without_rules(image: Any, dpi: int) -> Any:
     pixels = np.asarray(image.convert("L"))
     ink = (pixels < tolerances.OCR_RULE_LEVEL).astype(np.uint8)
     length = max(int(tolerances.OCR_RULE_INCHES * dpi), 2)
-    rules = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
-             | cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)))
+    rules = cv2.bitwise_or(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)),
+                           cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)))
     if not rules.any():
         return image
     halo = 2 * tolerances.OCR_RULE_HALO + 1

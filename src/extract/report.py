@@ -22,6 +22,7 @@ from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, Unidentified, ingest
 from extract.model import Document, Record, ReportResult, Sink
 from extract.normalise import normalise
+from extract.ocr import unavailable
 from extract.tables.find import Found, find_tables
 from extract.tables.spec import load_specs
 from extract.textutil import safe
@@ -165,10 +166,17 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
              len(doc.lines), f", {doc.pages} pages" if doc.pages else "")
     json_lines(out / "01-ingest.json", {
         "source_file": doc.source_file, "kind": doc.kind, "sha256": doc.sha256, "pages": doc.pages,
-        "identity": doc.identity.__dict__}, "lines", ([ln.page, ln.line, ln.text] for ln in doc.lines))
+        "identity": doc.identity.__dict__,
+        "ocr": {str(p): {"confidence": round(r.confidence, 1), "words": len(r.words), "dpi": r.dpi,
+                         "skew_degrees": round(r.skew_degrees, 2), "seconds": round(r.seconds, 2)}
+                for p, r in sorted(doc.ocr.items())}}, "lines", ([ln.page, ln.line, ln.text] for ln in doc.lines))
     sink = Sink(rid)
     if doc.removed_controls:
         sink.add("ingest", f"{doc.removed_controls} control character(s) (NUL and the like) removed from the text")
+    for page in doc.unread_pages:
+        sink.add("ingest", f"page {page} has no text layer and was not read: {unavailable()}", location=f"page {page}")
+    for page, read in sorted(doc.ocr.items()):
+        log.info("%s: page %d read by OCR (mean confidence %.0f%%)", rid, page, read.confidence)
     with clock("sections"):
         secs = sections.detect(doc.lines)
     log.info("%s: sections: %d headings", rid, len(secs))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from statistics import median
 
 from extract import tolerances
-from extract.ocr import Word
+from extract.model import Word
 
 
 def rows_of(words: list[Word]) -> list[list[Word]]:

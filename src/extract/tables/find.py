@@ -30,10 +30,15 @@ _TEXT = {"rows": TextRows, "records": TextRecords}
 _PDF = {"camelot-lattice": CamelotLattice, "camelot-stream": CamelotStream, "pdfplumber": Plumber}
 
 
+def text_strategies() -> Strategies:
+    """The strategies for text: a text input, or the pages of a PDF read by OCR."""
+    return {"rows": [TextLayout(), TextRows(), TextCells()], "records": [SideBySideRecords(), TextRecords()]}
+
+
 def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> Strategies:
     """The strategies to try per spec layout, in the order of `specs/strategies.toml`."""
     if doc.kind != "pdf":
-        return {"rows": [TextLayout(), TextRows(), TextCells()], "records": [SideBySideRecords(), TextRecords()]}
+        return text_strategies()
     order = order or specs.load("strategies")["order"]
     return {
         layout: [_TEXT[layout]() if name == "regex-text" else _PDF[name](doc.path) for name in names]
@@ -67,8 +72,12 @@ def find_tables(doc: Document, sections: list[Section], sink: Sink,
     strategies = strategies or strategies_for(doc)
     running = furniture(doc.lines)  # once per report, for every dataset
     try:
-        return [_find_dataset(doc, sections, dataset, variants, sink, strategies, running)
-                for dataset, variants in by_dataset.items()]
+        found = [_find_dataset(doc, sections, dataset, variants, sink, strategies, running)
+                 for dataset, variants in by_dataset.items()]
+        for f in found:
+            if f.table and f.table.pages and set(f.table.pages) <= doc.ocr.keys():
+                f.table.method = "ocr"  # the contract's method for a table read from page images
+        return found
     finally:
         for group in strategies.values():
             for strategy in group:
@@ -86,7 +95,8 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
                              for layout, group in strategies.items()}
     stated_none = any(_states_none(spec, region) for spec in variants for region in regions)
     for region in regions:  # where the report says there is nothing, no costly strategies
-        table = _read(variants, region, sink, text_only if stated_none else strategies)
+        table = _read(variants, region, sink, text_only if stated_none
+                      else text_strategies() if _read_by_ocr(doc, region) else strategies)
         if table:
             return Found(dataset, table, True)
     if stated_none:
@@ -109,6 +119,13 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
         return Found(dataset, None, True, header=closest.header if closest else None)
     log.info("%s: %s: no section for this table in the report", doc.report_id, dataset)
     return Found(dataset, None, False)
+
+
+def _read_by_ocr(doc: Document, lines: list[Line]) -> bool:
+    """True when every page of `lines` was read by OCR: its text is laid out by word
+    positions, and a PDF table strategy finds no text on the page."""
+    pages = {ln.page for ln in lines if ln.text.strip()}
+    return bool(doc.ocr) and bool(pages) and pages <= doc.ocr.keys()
 
 
 def _closest(variants: list[TableSpec], lines: list[Line]) -> Diagnosis | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from extract import tolerances
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.spec import Column, Records, TableSpec, header_key
@@ -96,10 +97,11 @@ class SideBySideRecords(Strategy):
 
 
 def _header_line(spec: TableSpec, text: str) -> bool:
-    """A line that may be of the records header: every word a listed header word (not a
-    stem: `CONTRALORÍA` is not `control`)."""
+    """A line that may be of the records header: most words listed header words (not stems:
+    `CONTRALORÍA` is not `control`; one misread word, `YIO` for `Y/O`, is allowed)."""
     words = [w for w in _WORD.findall(header_key(text)) if w not in CONNECTORS]
-    return bool(words) and all(w in spec.header_words for w in words)
+    known = sum(w in spec.header_words for w in words)
+    return bool(words) and known / len(words) >= tolerances.HEADER_WORD_SHARE
 
 
 def _header_run(spec: TableSpec, lines: list[Line], i: int) -> int | None:

@@ -1,0 +1,53 @@
+"""Which pages of a PDF need OCR, and their text lines from it.
+
+A page needs OCR when an image covers much of it and its text layer is thin: a scanned page,
+a signed annex, a table pasted as a picture. Every other page keeps its text layer, so a
+mixed document is OCR'd only where it must be.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from extract import tolerances
+from extract.model import Line
+from extract.ocr import PageOcr, Reader
+from extract.wordlines import layout_lines
+
+log = logging.getLogger("extract.ocr")
+
+
+def needs_ocr(page: Any, text: str) -> bool:
+    """True when images cover at least `OCR_IMAGE_COVER` of the page (a pypdfium2 page) and
+    its text layer has fewer than `OCR_MAX_TEXT_CHARS` characters."""
+    if len(text.strip()) >= tolerances.OCR_MAX_TEXT_CHARS:
+        return False
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    covered = 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds() if hasattr(obj, "get_bounds") else obj.get_pos()
+        covered += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
+    return width * height > 0 and covered / (width * height) >= tolerances.OCR_IMAGE_COVER
+
+
+def ocr_lines(pdf: Any, pages: list[int], name: str) -> tuple[dict[int, list[Line]], dict[int, PageOcr]]:
+    """The text lines of each page in `pages` (0-based indexes of a pypdfium2 document) read by
+    OCR, and what OCR read on each (keyed by page number, 1-based)."""
+    lines: dict[int, list[Line]] = {}
+    read: dict[int, PageOcr] = {}
+    scale = tolerances.OCR_DPI / 72
+    with Reader() as reader:
+        for i in pages:
+            page = pdf[i]
+            image = page.render(scale=scale, grayscale=True).to_pil()
+            page.close()
+            result = reader.read(image, i + 1, tolerances.OCR_DPI)
+            read[i + 1] = result
+            lines[i + 1] = [Line(t, i + 1, None) for t in layout_lines(result.words)]
+            log.info("%s: OCR page %d: %d words, mean confidence %.0f%%, %.1f s%s", name, i + 1,
+                     len(result.words), result.confidence, result.seconds,
+                     f", straightened {result.skew_degrees:+.1f}°" if result.skew_degrees else "")
+    return lines, read
