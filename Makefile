@@ -1,4 +1,4 @@
-# iess-extract: `make extract` sets up .venv when needed (runtime only) and runs the pipeline on
+# iess-extract: `make extract` sets up .venv when needed (runtime and OCR) and runs the pipeline on
 # raw/; `make test` adds the test and lint tools and runs the suite. `make help` lists targets.
 # Paths can be overridden: make extract RAW=dir PROCESSED=dir INTERIM=dir ARGS="--only ID -v"
 PYTHON ?= python3
@@ -8,6 +8,8 @@ RAW ?= raw
 INTERIM ?= interim
 PROCESSED ?= processed
 ARGS ?=
+# Optional extras installed with the runtime: `ocr` reads scanned pages (~15 MB). EXTRAS= skips it.
+EXTRAS ?= ocr
 
 .PHONY: help extract test lint setup clean bench docs
 
@@ -19,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	@start=$$(date +%s); \
 	  (test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)) && \
 	  $(BIN)/python -m pip install --quiet --upgrade pip && \
-	  $(BIN)/python -m pip install --progress-bar off -e . | grep -E '^(Collecting|Successfully)' ; \
+	  $(BIN)/python -m pip install --progress-bar off -e '.$(if $(EXTRAS),[$(EXTRAS)])' | grep -E '^(Collecting|Successfully)' ; \
 	  test -x $(BIN)/extract && echo "Set up in $$(( $$(date +%s) - start )) s." && touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml

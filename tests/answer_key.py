@@ -43,3 +43,29 @@ def differences(report_id: str, datasets: dict[str, list[dict]]) -> dict[str, tu
         if want != got:
             out[name] = (sorted((want - got).elements()), sorted((got - want).elements()))
     return out
+
+
+def cells_matched(report_id: str, datasets: dict[str, list[dict]]) -> tuple[int, int]:
+    """(cells of the key found, cells in the key) over the scored datasets: each key row is
+    paired with the row that shares most of its cells (exact rows first), each row used once."""
+    found = total = 0
+    for name in SCORED:
+        path = KEYS / report_id / f"{name}.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            key_rows = list(reader)
+            columns = [c for c in (reader.fieldnames or []) if c != "report_id"]
+        if name == "secciones":
+            columns = ["numero", "titulo", "nivel"]
+        want = [tuple(_cell(r[c]) for c in columns) for r in key_rows]
+        got = [tuple(_cell(r.get(c)) for c in columns) for r in datasets.get(name, [])]
+        total += len(want) * len(columns)
+        for row in sorted(want, key=lambda r: r not in got):
+            if not got:
+                break
+            best = max(got, key=lambda g: sum(a == b for a, b in zip(row, g, strict=True)))
+            found += sum(a == b for a, b in zip(row, best, strict=True))
+            got.remove(best)
+    return found, total

@@ -288,7 +288,7 @@ def test_an_unreadable_input_folder_is_a_usage_error(monkeypatch: pytest.MonkeyP
     assert "cannot be read (Permission denied)" in capsys.readouterr().err
 
 
-def test_the_package_ships_its_suites_in_a_wheel(tmp_path: Path) -> None:
+def test_the_package_ships_its_suites_and_ocr_model_in_a_wheel(tmp_path: Path) -> None:
     import subprocess
     import sys
     import zipfile
@@ -300,3 +300,4 @@ def test_the_package_ships_its_suites_in_a_wheel(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert {f"extract/expectations/{d}.json" for d in SCHEMAS} <= set(names)
     assert "extract/specs/table-presupuesto.toml" in names
+    assert "extract/tessdata/spa.traineddata" in names  # OCR downloads nothing at run time

@@ -50,7 +50,7 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
         cells = _read_cells(spec, table.columns, conventions, row, sink)
         prov = _provenance(doc, row, "ocr" if row.page in doc.ocr else table.method)
         if row.page in doc.ocr:
-            _ocr_doubts(doc, spec, row, sink)
+            _ocr_doubts(doc, spec, row, {row.page, *table.pages}, sink)
         if row.total:
             totals.extend(
                 {"report_id": doc.report_id, "dataset": spec.dataset, "etiqueta": row.label,
@@ -70,10 +70,15 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
     return details, totals
 
 
-def _ocr_doubts(doc: Document, spec: TableSpec, row: RawRow, sink: Sink) -> None:
+def _ocr_doubts(doc: Document, spec: TableSpec, row: RawRow, pages: set[int | None], sink: Sink) -> None:
     """An anomaly for each cell of a row read by OCR that holds a word OCR was not sure of
-    (`tolerances.OCR_LOW_CONFIDENCE`): the value may be misread, so it is never silent."""
-    doubtful = doc.ocr[row.page].doubtful if row.page is not None else {}
+    (`tolerances.OCR_LOW_CONFIDENCE`) on the table's pages (a row may run onto the next one):
+    the value may be misread, so it is never silent."""
+    doubtful: dict[str, float] = {}
+    for page in pages:
+        if page in doc.ocr:
+            for word, confidence in doc.ocr[page].doubtful.items():
+                doubtful[word] = min(confidence, doubtful.get(word, 100.0))
     cells = [("label", row.label), *(("value", v) for v in row.values),
              *((name, text) for name, text in row.fields.items() if text)]
     for name, text in cells:

@@ -1,0 +1,123 @@
+"""Scanned reports: pages without a text layer are read by OCR (issue 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answer_key import DATA, cells_matched
+from conftest import RAW
+
+from extract import ingest as ingest_module
+from extract.model import Word
+from extract.report import extract_report
+from extract.wordlines import layout_lines
+
+pytest.importorskip("tesserocr", reason="the `ocr` extra is not installed")
+
+SCAN = DATA / "scanned" / "iess-loja-2024-scanned.pdf"
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("scan")
+    return extract_report(SCAN, tmp, tmp / "interim")
+
+
+def test_a_scanned_report_yields_its_answer_key(scanned) -> None:
+    assert not scanned.failed, scanned.error
+    found, total = cells_matched("iess-loja-2024", scanned.datasets)
+    assert found / total >= 0.95, (found, total)
+    rows = [r for k in ("contratacion", "presupuesto", "recomendaciones") for r in scanned.datasets[k]]
+    assert rows and {r["extraction_method"] for r in rows} == {"ocr"}
+    assert all(r["source_page"] for r in rows)
+
+
+def test_the_numbers_of_a_scan_are_read_exactly(scanned) -> None:
+    from answer_key import differences
+
+    wrong = differences("iess-loja-2024", scanned.datasets)
+    numeric = {"contratacion", "presupuesto", "totales"}
+    assert not set(wrong) & numeric, {k: wrong[k] for k in set(wrong) & numeric}
+
+
+def test_a_word_ocr_doubts_is_an_anomaly_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extract import tolerances
+
+    monkeypatch.setattr(tolerances, "OCR_LOW_CONFIDENCE", 99.9)  # every word doubtful
+    page = _page_of("TIPO DE CONTRATACIÓN")
+    res = extract_report(_mixed_pdf(tmp_path, page), tmp_path, tmp_path / "interim")
+    doubts = [a for a in res.datasets["anomalias"] if a["problem"].startswith("OCR not sure")]
+    assert {a["dataset"] for a in doubts} >= {"contratacion", "presupuesto"}
+    assert all(a["location"].startswith(f"page {page}") for a in doubts)
+
+
+def _mixed_pdf(tmp: Path, scanned_page: int) -> Path:
+    """The Loja sample with one page replaced by a 150 dpi picture of itself (no text layer)."""
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(RAW / "iess-loja-2024.pdf")
+    n = len(src)
+    width, height = src[scanned_page - 1].get_size()
+    picture = src[scanned_page - 1].render(scale=150 / 72, grayscale=True).to_pil()
+    out = pdfium.PdfDocument.new()
+    out.import_pages(src, list(range(scanned_page - 1)))
+    page = out.new_page(width, height)
+    image = pdfium.PdfImage.new(out)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(picture))
+    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+    page.insert_obj(image)
+    page.gen_content()
+    out.import_pages(src, list(range(scanned_page, n)))
+    path = tmp / "iess-loja-2024-mixed.pdf"
+    out.save(path)
+    return path
+
+
+def _page_of(table: str) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(RAW / "iess-loja-2024.pdf")
+    for i in range(len(pdf)):
+        if table in pdf[i].get_textpage().get_text_bounded():
+            return i + 1
+    raise AssertionError(table)
+
+
+def test_a_mixed_pdf_reads_only_its_scanned_page_by_ocr(tmp_path: Path) -> None:
+    import json
+
+    page = _page_of("TIPO DE CONTRATACIÓN")
+    res = extract_report(_mixed_pdf(tmp_path, page), tmp_path, tmp_path / "interim")
+    assert not res.failed, res.error
+    stage = tmp_path / "interim" / "iess-loja-2024" / "iess-loja-2024-mixed.pdf" / "01-ingest.json"
+    read = json.loads(stage.read_text())["ocr"]
+    assert list(read) == [str(page)] and read[str(page)]["confidence"] > 80
+    from answer_key import differences
+
+    assert differences("iess-loja-2024", res.datasets) == {}
+    methods = {d: {r["extraction_method"] for r in res.datasets[d]} for d in ("contratacion", "recomendaciones")}
+    assert methods["contratacion"] == {"ocr"}
+    assert "ocr" not in methods["recomendaciones"]
+
+
+def test_without_the_ocr_extra_a_scan_is_refused_with_how_to_install(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    monkeypatch.setattr(ingest_module, "unavailable", lambda: "OCR is not installed; install the `ocr` extra")
+    res = extract_report(SCAN, tmp_path, tmp_path / "interim")
+    assert res.failed and "no text layer" in res.error and "`ocr` extra" in res.error
+    mixed = extract_report(_mixed_pdf(tmp_path, _page_of("TIPO DE CONTRATACIÓN")), tmp_path, tmp_path / "interim")
+    assert not mixed.failed
+    problems = [a["problem"] for a in mixed.datasets["anomalias"]]
+    assert any("has no text layer and was not read" in p for p in problems)
+
+
+def test_words_are_laid_out_in_columns_by_their_positions() -> None:
+    words = [Word("Menor", 100, 100, 160, 120, 96), Word("Cuantía", 170, 101, 250, 121, 96),
+             Word("2", 700, 99, 712, 119, 96), Word("40.098,11", 900, 100, 1010, 120, 96),
+             Word("Régimen", 100, 140, 190, 160, 96), Word("1", 702, 141, 712, 161, 96),
+             Word("6.936,68", 912, 140, 1010, 160, 96)]
+    lines = layout_lines(words)
+    assert [ln.split() for ln in lines] == [["Menor", "Cuantía", "2", "40.098,11"], ["Régimen", "1", "6.936,68"]]
+    assert lines[0].index("2") == lines[1].index("1")  # one column, one character position
+    assert "  " in lines[0].split("Cuantía")[1]  # columns kept apart by a run of spaces
