@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import regex
+
 from extract import tolerances
 from extract.model import Line
 from extract.ocr import PageOcr, Reader
@@ -46,8 +48,18 @@ def ocr_lines(pdf: Any, pages: list[int], name: str) -> tuple[dict[int, list[Lin
             page.close()
             result = reader.read(image, i + 1, tolerances.OCR_DPI)
             read[i + 1] = result
-            lines[i + 1] = [Line(t, i + 1, None) for t in layout_lines(result.words)]
+            lines[i + 1] = [Line(_numbering_mended(t), i + 1, None) for t in layout_lines(result.words)]
             log.info("%s: OCR page %d: %d words, mean confidence %.0f%%, %.1f s%s", name, i + 1,
                      len(result.words), result.confidence, result.seconds,
                      f", straightened {result.skew_degrees:+.1f}°" if result.skew_degrees else "")
     return lines, read
+
+
+_COMMA_NUMBERING = regex.compile(r"^(\s*\d{1,2}),(\d{1,2}\.\s+\p{Lu})")
+
+
+def _numbering_mended(text: str) -> str:
+    """A heading's number with its period read as a comma (`4,2. Recaudación`), the commonest
+    OCR slip in a heading, mended (`4.2. Recaudación`); a number in prose has no period and
+    capital after it."""
+    return _COMMA_NUMBERING.sub(r"\1.\2", text)

@@ -88,5 +88,7 @@ OCR_RULE_HALO = 2
 #: Words are in one row when their vertical centres are within this share of the median
 #: word height.
 OCR_ROW_TOL = 0.5
+#: Widest gap between two words of one cell, in character widths (wider: another column).
+OCR_WORD_GAP = 1.2
 #: A gap between rows wider than this many times the usual row pitch is a blank line.
 OCR_BLANK_LINE_PITCH = 1.8

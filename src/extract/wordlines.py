@@ -35,8 +35,9 @@ def char_width(words: list[Word]) -> float:
 
 
 def layout_lines(words: list[Word]) -> list[str]:
-    """The page as text lines: each word at the character column of its left edge (at least
-    one space after the word before it); a wide vertical gap between rows is a blank line."""
+    """The page as text lines: words of one cell one space apart, and each word after a wider
+    gap at the character column of its left edge (at least two spaces, the way columns stand
+    apart in `pdftotext -layout`); a wide vertical gap between rows is a blank line."""
     rows = rows_of(words)
     if not rows:
         return []
@@ -49,9 +50,14 @@ def layout_lines(words: list[Word]) -> list[str]:
         if previous and pitch and (row[0].y0 - previous[0].y0) > tolerances.OCR_BLANK_LINE_PITCH * pitch:
             out.append("")
         text = ""
+        last: Word | None = None
         for w in row:
-            column = round((w.x0 - left) / cw)
-            text += " " * max(column - len(text), 1 if text else 0) + w.text
+            if last is not None and w.x0 - last.x1 <= tolerances.OCR_WORD_GAP * cw:
+                text += " " + w.text  # the space between two words of one cell
+            else:
+                column = round((w.x0 - left) / cw)
+                text += " " * max(column - len(text), 2 if text else 0) + w.text
+            last = w
         out.append(text)
         previous = row
     return out

@@ -122,17 +122,42 @@ def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
     value_lines = [cells for _, cells in body if sum(c.value for c in cells) >= 1 and len(cells) >= 2]
     if len(value_lines) < MIN_VALUE_LINES:
         return None
-    values = _merge([(c.start, c.end) for cells in value_lines for c in cells if c.value])
+    by_page = _columns_by_page(body)
+    columns, n_text = next(iter(by_page.values())) if by_page else _columns(body)
+    head = [(ln, _split_values(cells_of(ln.text))) for ln in lines[header.first: header.last + 1]
+            if ln.text.strip()]
+    rows = [_row(cells, by_page[ln.page][0] if ln.page in by_page else columns) for ln, cells in head + body]
+    places = [(ln.page, ln.line) for ln, _ in head + body]
+    grid = Grid(rows, places[0][0], places=places, merged=False)
+    return centred_groups(grid, n_text, len(head)) if spec.group and n_text >= 2 else grid
+
+
+def _columns(body: list[tuple[Line, list[Cell]]]) -> tuple[list[tuple[int, int]], int]:
+    """The character spans of the table's columns (text columns, then value columns) and how
+    many are text columns."""
+    values = _merge([(c.start, c.end) for _, cells in body if sum(c.value for c in cells) >= 1 and len(cells) >= 2
+                     for c in cells if c.value])
+    if not values:
+        return [], 0
     first_value = values[0][0]
     texts = _merge([(c.start, c.end) for _, cells in body for c in cells
                     if not c.value and c.end <= first_value and not TOTAL.match(key(c.text))])
-    columns = texts + values
-    head = [(ln, _split_values(cells_of(ln.text))) for ln in lines[header.first: header.last + 1]
-            if ln.text.strip()]
-    rows = [_row(cells, columns) for _, cells in head + body]
-    places = [(ln.page, ln.line) for ln, _ in head + body]
-    grid = Grid(rows, places[0][0], places=places, merged=False)
-    return centred_groups(grid, len(texts), len(head)) if spec.group and len(texts) >= 2 else grid
+    return texts + values, len(texts)
+
+
+def _columns_by_page(body: list[tuple[Line, list[Cell]]]
+                     ) -> dict[int | None, tuple[list[tuple[int, int]], int]]:
+    """Each page's own columns (`_columns`), when the pages of a table over several pages all
+    have as many (text read by OCR, or laid out page by page, stands a few characters off from
+    one page to the next); none otherwise, and for a table on one page."""
+    pages: dict[int | None, list[tuple[Line, list[Cell]]]] = {}
+    for line, cells in body:
+        pages.setdefault(line.page, []).append((line, cells))
+    if len(pages) < 2:
+        return {}
+    out = {page: _columns(part) for page, part in pages.items()}
+    shapes = {(len(columns), n_text) for columns, n_text in out.values()}
+    return out if len(shapes) == 1 and next(iter(shapes))[0] else {}
 
 
 def _row(cells: list[Cell], columns: list[tuple[int, int]]) -> list[str]:
