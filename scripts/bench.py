@@ -10,7 +10,9 @@ Measures, on this machine, now:
 - the 20-report batch again beside two CPU-bound busy loops that the bench starts itself
   (another job on a shared machine), `--workers 1` and `--workers 2`;
 - a re-run with nothing changed;
-- peak memory (RSS) of one worker extracting the national report.
+- peak memory (RSS) of one worker extracting the national report;
+- OCR: ms per page of reading the scanned Loja sample (render, straighten, OCR, lay out),
+  next to the text floor, when the `ocr` extra is installed.
 Prints the figures and writes them to interim/bench.json.
 """
 
@@ -28,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"
+SCAN = ROOT / "tests" / "data" / "scanned" / "iess-loja-2024-scanned.pdf"
 WORK = ROOT / "interim" / "bench"
 COPIES = 20  # the batch of the headline figures
 LARGE = 100  # the speed-up again, where the fixed cost weighs less
@@ -48,6 +51,19 @@ def floor_seconds_per_page(pdfs: list[Path], repeat: int = 5) -> tuple[float, in
             pdf.close()
         best = min(best, time.perf_counter() - start)
     return best / pages, pages
+
+
+def ocr_seconds_per_page() -> float | None:
+    """Seconds per page of ingesting a scanned report (every page read by OCR), or None
+    without the `ocr` extra."""
+    from extract.ingest import ingest
+    from extract.ocr import unavailable
+
+    if unavailable():
+        return None
+    start = time.perf_counter()
+    doc = ingest(SCAN)
+    return (time.perf_counter() - start) / max(len(doc.ocr), 1)
 
 
 def best(folder: Path, *args: str, times: int = 3) -> float:
@@ -154,6 +170,7 @@ def main() -> int:
     work = sum(v for k, v in stages.items() if k != "gx_import")
     per_page = work / pages
     rss = peak_rss_mb(RAW / "iess-nacional-2024.pdf", WORK / "rss")
+    ocr = ocr_seconds_per_page()
     figures = {
         "floor_ms_per_page": round(floor * 1000, 3),
         "pages_per_s": round(pages / t2, 1),
@@ -171,6 +188,8 @@ def main() -> int:
         "noop_seconds": round(noop, 2),
         "gx_share": round((stages.get("validate", 0) + stages.get("gx_import", 0)) / sum(stages.values()), 3),
         "peak_rss_mb": round(rss, 1),
+        "ocr_ms_per_page": round(ocr * 1000) if ocr is not None else "the ocr extra is not installed",
+        "ocr_ratio_to_floor": round(ocr / floor) if ocr is not None else None,
         "reports": COPIES,
         "pages": pages,
         "floor_pages": floor_pages,
