@@ -52,14 +52,17 @@ def test_a_word_ocr_doubts_is_an_anomaly_naming_it(tmp_path: Path, monkeypatch: 
     assert all(a["location"].startswith(f"page {page}") for a in doubts)
 
 
-def _mixed_pdf(tmp: Path, scanned_page: int) -> Path:
-    """The Loja sample with one page replaced by a 150 dpi picture of itself (no text layer)."""
+def _mixed_pdf(tmp: Path, scanned_page: int, turn: float = 0.0) -> Path:
+    """The Loja sample with one page replaced by a 150 dpi picture of itself (no text layer),
+    turned by `turn` degrees."""
     import pypdfium2 as pdfium
 
     src = pdfium.PdfDocument(RAW / "iess-loja-2024.pdf")
     n = len(src)
     width, height = src[scanned_page - 1].get_size()
     picture = src[scanned_page - 1].render(scale=150 / 72, grayscale=True).to_pil()
+    if turn:
+        picture = picture.rotate(turn, resample=3, fillcolor=255)
     out = pdfium.PdfDocument.new()
     out.import_pages(src, list(range(scanned_page - 1)))
     page = out.new_page(width, height)
@@ -121,3 +124,21 @@ def test_words_are_laid_out_in_columns_by_their_positions() -> None:
     assert [ln.split() for ln in lines] == [["Menor", "Cuantía", "2", "40.098,11"], ["Régimen", "1", "6.936,68"]]
     assert lines[0].index("2") == lines[1].index("1")  # one column, one character position
     assert "  " in lines[0].split("Cuantía")[1]  # columns kept apart by a run of spaces
+
+
+def test_a_turned_scanned_page_is_straightened_and_read(tmp_path: Path) -> None:
+    from answer_key import differences
+
+    page = _page_of("TIPO DE CONTRATACIÓN")
+    res = extract_report(_mixed_pdf(tmp_path, page, turn=1.5), tmp_path, tmp_path / "interim")
+    wrong = differences("iess-loja-2024", res.datasets)
+    assert not {"contratacion", "presupuesto", "totales"} & set(wrong), wrong
+
+
+def test_a_heading_number_with_a_comma_for_a_period_is_mended() -> None:
+    from extract.ocr_pages import _numbering_mended
+
+    assert _numbering_mended("4,2. Recaudación y Gestión") == "4.2. Recaudación y Gestión"
+    assert _numbering_mended("5, Ejecución programática") == "5. Ejecución programática"
+    assert _numbering_mended("12,5% de los afiliados") == "12,5% de los afiliados"
+    assert _numbering_mended("2024, el IESS registró") == "2024, el IESS registró"

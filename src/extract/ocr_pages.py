@@ -55,11 +55,12 @@ def ocr_lines(pdf: Any, pages: list[int], name: str) -> tuple[dict[int, list[Lin
     return lines, read
 
 
-_COMMA_NUMBERING = regex.compile(r"^(\s*\d{1,2}),(\d{1,2}\.\s+\p{Lu})")
+_COMMA_INSIDE = regex.compile(r"^(\s*\d{1,2}),(\d{1,2}\.\s+\p{Lu})")  # `4,2. Recaudación`
+_COMMA_AFTER = regex.compile(r"^(\s*\d{1,2}(?:\.\d{1,2})*),(\s+\p{Lu})")  # `5, Ejecución`
 
 
 def _numbering_mended(text: str) -> str:
-    """A heading's number with its period read as a comma (`4,2. Recaudación`), the commonest
-    OCR slip in a heading, mended (`4.2. Recaudación`); a number in prose has no period and
-    capital after it."""
-    return _COMMA_NUMBERING.sub(r"\1.\2", text)
+    """A heading's number with a period read as a comma (`4,2. Recaudación`, `5, Ejecución`),
+    the commonest OCR slip in a heading, mended (`4.2. Recaudación`, `5. Ejecución`); a line
+    of prose does not open with a number, a comma and a capital."""
+    return _COMMA_AFTER.sub(r"\1.\2", _COMMA_INSIDE.sub(r"\1.\2", text))
