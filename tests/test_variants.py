@@ -299,3 +299,13 @@ def test_checks_of_a_spec() -> None:
     assert Check.parse("x", "a <= b").holds({"a": Decimal(1), "b": Decimal(1)})
     with pytest.raises(SpecError, match="table-x.toml: check"):
         Check.parse("x", "a < b")
+
+
+def test_group_and_label_on_one_line_are_cut_by_case() -> None:
+    from extract.tables.merged import cut
+
+    assert cut("Con relación de Sector privado") == ("Con relación de", "Sector privado")
+    assert cut("dependencia Sector público") == ("dependencia", "Sector público")
+    assert cut("Régimen Especial Voluntarios en el") == ("Régimen Especial", "Voluntarios en el")
+    assert cut("remunerado del") == ("", "remunerado del")  # a label's continuation
+    assert cut("Jefes de familia SSC") == ("", "Jefes de familia SSC")  # an acronym is no label's start

@@ -15,6 +15,7 @@ from extract.tables.base import RawTable, Strategy
 from extract.tables.diagnose import Diagnosis, diagnose
 from extract.tables.fit import score
 from extract.tables.layout import TextLayout
+from extract.tables.merged import MergedColumns
 from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
 from extract.tables.records import SideBySideRecords
 from extract.tables.spec import TableSpec, load_specs
@@ -32,7 +33,8 @@ _PDF = {"camelot-lattice": CamelotLattice, "camelot-stream": CamelotStream, "pdf
 
 def text_strategies() -> Strategies:
     """The strategies for text: a text input, or the pages of a PDF read by OCR."""
-    return {"rows": [TextLayout(), TextRows(), TextCells()], "records": [SideBySideRecords(), TextRecords()]}
+    return {"rows": [TextLayout(), MergedColumns(), TextRows(), TextCells()],
+            "records": [SideBySideRecords(), TextRecords()]}
 
 
 def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> Strategies:
