@@ -10,6 +10,8 @@ Measures, on this machine, now:
 - the 20-report batch again beside two CPU-bound busy loops that the bench starts itself
   (another job on a shared machine), `--workers 1` and `--workers 2`;
 - a re-run with nothing changed;
+- the samples as PDF and as text together: how many inputs were extracted beyond one per
+  report (`duplicate_extractions`, 0 when each PDF's own text is skipped before extraction);
 - peak memory (RSS) of one worker extracting the national report;
 - OCR: ms per page of reading the scanned Loja sample (render, straighten, OCR, lay out),
   next to the text floor, when the `ocr` extra is installed.
@@ -171,6 +173,9 @@ def main() -> int:
     per_page = work / pages
     rss = peak_rss_mb(RAW / "iess-nacional-2024.pdf", WORK / "rss")
     ocr = ocr_seconds_per_page()
+    twins = fresh(WORK / "twins", sorted(RAW.glob("*.*")))  # each sample as PDF and as text
+    run(twins, "--workers", "1", "--force")
+    duplicate_extractions = json.loads((twins / "interim" / "run.json").read_text())["duplicate_extractions"]
     figures = {
         "floor_ms_per_page": round(floor * 1000, 3),
         "pages_per_s": round(pages / t2, 1),
@@ -188,6 +193,7 @@ def main() -> int:
         "noop_seconds": round(noop, 2),
         "gx_share": round((stages.get("validate", 0) + stages.get("gx_import", 0)) / sum(stages.values()), 3),
         "peak_rss_mb": round(rss, 1),
+        "duplicate_extractions": duplicate_extractions,
         "ocr_ms_per_page": round(ocr * 1000) if ocr is not None else "the ocr extra is not installed",
         "ocr_ratio_to_floor": round(ocr / floor) if ocr is not None else None,
         "reports": COPIES,

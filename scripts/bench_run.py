@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import extract.pipeline as pipeline
+import extract.duplicates as duplicates
 from extract.cli import main
 from extract.model import ReportResult
 from extract.textutil import slug
@@ -30,5 +30,5 @@ def distinct(results: list[ReportResult], published: dict) -> list[ReportResult]
 
 
 if __name__ == "__main__":
-    pipeline.deduplicate = distinct  # type: ignore[assignment]
+    duplicates.deduplicate = distinct  # type: ignore[assignment]
     sys.exit(main(["run", *sys.argv[1:]]))

@@ -132,9 +132,11 @@ IDENTITY_HEAD = 300_000  # characters of a report's opening pages its identity i
 IDENTITY_TAIL = 50_000  # and of its closing pages (the Director Provincial's signature)
 
 
-def _head_and_tail(lines: list[Line]) -> str:
+def head_and_tail(lines: list[Line] | str) -> str:
     """The text a report's identity is read from: its opening and closing pages (the whole
     of any real report; a padded one is not read in full)."""
+    if isinstance(lines, str):
+        lines = [Line(t, None, None) for t in lines.split("\n")]
     head: list[str] = []
     size = 0
     for line in lines:
@@ -150,6 +152,43 @@ def _head_and_tail(lines: list[Line]) -> str:
         tail.append(line.text)
         size += len(line.text) + 1
     return "\n".join([*head, *reversed(tail)])
+
+
+#: Bytes of a text input read to tell which report it is before extracting it.
+PEEK_BYTES = 5_000_000
+
+
+def text_of(path: Path) -> tuple[str, str]:
+    """(kind, text) of an input, cheaply, to tell which report it is before extracting it:
+    a PDF's text layer (no OCR), a text file's opening `PEEK_BYTES` decoded; ("", "") when
+    it cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(PEEK_BYTES)
+        kind = _sniff(head)
+    except (OSError, BadInput):
+        return "", ""
+    if kind == "text":
+        return kind, _controls_removed(_decode(head))[0]
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError:
+        return kind, ""
+    try:
+        out = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            out.append(_clean(textpage.get_text_bounded()))
+            textpage.close()
+            page.close()
+        return kind, "\n".join(out)
+    except pdfium.PdfiumError:
+        return kind, ""
+    finally:
+        pdf.close()
 
 
 def _text_lines(text: str) -> list[Line]:
@@ -201,7 +240,7 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
         text, removed = _controls_removed(_decode(data))
         lines, pages = _text_lines(text), None
     try:
-        ident = identify(_head_and_tail(lines))
+        ident = identify(head_and_tail(lines))
     except NotAReport as err:
         raise BadInput(str(err)) from err
     source = _relative(path, root)

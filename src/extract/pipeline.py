@@ -12,12 +12,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extract import engines, lock, tolerances, validate, write
+from extract import duplicates, engines, lock, validate, write
 from extract.model import Record, ReportResult
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
 from extract.textutil import safe
@@ -40,68 +39,6 @@ def list_inputs(raw: Path) -> list[Path]:
     return out
 
 
-
-
-def _values(res: ReportResult) -> set[tuple[str, str]]:
-    """The report's table values, for telling a PDF's own text from another report."""
-    skip = {"anomalias", "secciones", "indicadores", "totales"}
-    return {(name, str(v)) for name, rows in res.datasets.items() if name not in skip
-            for row in rows for k, v in row.items() if isinstance(v, int | Decimal) and not k.startswith("_")}
-
-
-def _twins(a: ReportResult, b: ReportResult) -> bool:
-    """A PDF and a text of the same report: one of each, most of their values in common (or the
-    same bytes)."""
-    if a.sha256 and a.sha256 == b.sha256:
-        return True
-    if {a.kind, b.kind} != {"pdf", "text"}:
-        return False
-    va, vb = _values(a), _values(b)
-    return not (va or vb) or len(va & vb) >= tolerances.TWIN_OVERLAP * min(len(va), len(vb))
-
-
-def deduplicate(results: list[ReportResult], published: dict[str, dict[str, Any]]) -> list[ReportResult]:
-    """One result per report id. A PDF and its own text (or a byte-identical copy) are one
-    report: the PDF (or the first copy) is used and the other is named in the log. Inputs that
-    claim one id with different content are a conflict: the one already published stays, and
-    every other claimant fails with the conflict named (never decided by file names)."""
-    claims: dict[str, list[ReportResult]] = {}
-    out = []
-    for res in results:
-        if res.failed or res.report_id is None:
-            out.append(res)
-        else:
-            claims.setdefault(res.report_id, []).append(res)
-    for rid, group in claims.items():
-        group.sort(key=lambda r: r.kind != "pdf")  # a PDF first, then the order of the inputs
-        kept = [group[0]]
-        for res in group[1:]:
-            twin = next((k for k in kept if _twins(k, res)), None)
-            if twin is not None:
-                log.info("%s: same report as %s (%s); using %s", safe(res.source_file), safe(twin.source_file),
-                         rid, safe(twin.source_file))
-            else:
-                kept.append(res)
-        if len(kept) == 1:
-            out.append(kept[0])
-            continue
-        sha = published.get(rid, {}).get("sha256")
-        stay = next((k for k in kept if k.sha256 == sha), None)
-        names = ", ".join(safe(k.source_file) for k in kept)
-        log.error("%s: conflict: %d different inputs claim this report (%s)", rid, len(kept), names)
-        for res in kept:
-            if res is stay:
-                res.datasets.setdefault("anomalias", []).append({
-                    "report_id": rid, "stage": "ingest", "dataset": None, "location": None,
-                    "raw_text": names, "problem": f"conflict: other inputs claim {rid} too; the published one is kept"})
-                res.cached = False  # published again, with the conflict among its anomalies
-                out.append(res)
-            else:
-                res.error = f"conflict: {names} all claim {rid} with different content" + (
-                    f"; {stay.source_file} is kept" if stay else "; none is published until one remains")
-                res.report_id, res.fault = None, stay is None
-                out.append(res)
-    return out
 
 
 def failed_report_row(res: ReportResult, report_id: str | None = None) -> Record:
@@ -156,31 +93,6 @@ def _map(inputs: dict[Path, str], opts: RunOptions, meanwhile: engines.Meanwhile
     return [results[p] for p in inputs]
 
 
-def _without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str, Any]]) -> dict[Path, str]:
-    """The inputs (path -> sha256, each read once here) less byte-identical copies, skipped
-    before any extraction: of a set of copies, the one a report was published from is kept,
-    else the first by name."""
-    sources = {rec.get("source_file") for rec in published.values()}
-    by_digest: dict[str, list[Path]] = {}
-    for path in inputs:
-        try:
-            with path.open("rb") as fh:  # in chunks: an input over the size limit is not loaded here
-                digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        except OSError:
-            digest = f"unreadable:{path}"  # left to the extraction to report
-        by_digest.setdefault(digest, []).append(path)
-    keep = set()
-    for copies in by_digest.values():
-        kept = next((p for p in copies if relative(p, root) in sources), copies[0])
-        keep.add(kept)
-        for other in copies:
-            if other is not kept:
-                log.info("%s: identical to %s; skipped (%s)", safe(relative(other, root)), safe(relative(kept, root)),
-                         "it is the published one" if relative(kept, root) in sources else "first by name")
-    digest_of = {p: digest for digest, copies in by_digest.items() for p in copies}
-    return {p: digest_of[p] for p in inputs if p in keep}
-
-
 def _failed_path(path: Path, err: BaseException, opts: RunOptions) -> ReportResult:
     return ReportResult(relative(path, opts.root), error=f"worker failed: {err or type(err).__name__}",
                         fault=True)
@@ -213,10 +125,15 @@ def _run(opts: RunOptions) -> int:
             validate.ready()
 
     published = write.published_records(opts.processed)
-    inputs = _without_copies(list_inputs(opts.raw), opts.root, published)
+    inputs = duplicates.without_copies(list_inputs(opts.raw), opts.root, published)
+    with clock("prescreen"):
+        inputs, claims = duplicates.without_twins(inputs, opts.root, only=bool(opts.only))
+    if opts.only:
+        inputs = {p: d for p, d in inputs.items() if claims.get(p) in (opts.only, None)}  # None: unknown
     with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
         results = _map(inputs, opts, meanwhile=import_gx)
-    results = deduplicate(results, published)
+    extracted = [r for r in results if not r.cached]
+    results = duplicates.deduplicate(results, published)
     if opts.only:
         ids = sorted({r.report_id for r in results if r.report_id})
         results = [r for r in results if r.report_id == opts.only]
@@ -270,7 +187,9 @@ def _run(opts: RunOptions) -> int:
         _withdraw_stale(opts, published, seen, {r.source_file for r in results if not r.failed},
                         unknown_failures)
     try:
-        write.json_atomic(opts.interim / "run.json", _run_stats(results, clock.seconds, time.perf_counter() - started))
+        stats = _run_stats(results, clock.seconds, time.perf_counter() - started)
+        stats["duplicate_extractions"] = len(extracted) - len({r.report_id or r.source_file for r in extracted})
+        write.json_atomic(opts.interim / "run.json", stats)
     except OSError as err:
         log.warning("run statistics not written to %s (%s)", opts.interim, err.strerror)
     log.info("done: %s", _summary(results, publish, verdicts if publish else {}, written_all, failures))

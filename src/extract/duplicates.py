@@ -1,0 +1,151 @@
+"""Inputs that are one report: byte-identical copies and a PDF with its own text, skipped
+before any extraction, and, after it, inputs that claim one report with different content
+(a conflict, settled in favour of what is published)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from extract import tolerances
+from extract.identify import NotAReport, identify
+from extract.ingest import head_and_tail, text_of
+from extract.model import ReportResult
+from extract.report import relative
+from extract.textutil import safe
+
+log = logging.getLogger("extract.pipeline")
+
+def without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str, Any]]) -> dict[Path, str]:
+    """The inputs (path -> sha256, each read once here) less byte-identical copies, skipped
+    before any extraction: of a set of copies, the one a report was published from is kept,
+    else the first by name."""
+    sources = {rec.get("source_file") for rec in published.values()}
+    by_digest: dict[str, list[Path]] = {}
+    for path in inputs:
+        try:
+            with path.open("rb") as fh:  # in chunks: an input over the size limit is not loaded here
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError:
+            digest = f"unreadable:{path}"  # left to the extraction to report
+        by_digest.setdefault(digest, []).append(path)
+    keep = set()
+    for copies in by_digest.values():
+        kept = next((p for p in copies if relative(p, root) in sources), copies[0])
+        keep.add(kept)
+        for other in copies:
+            if other is not kept:
+                log.info("%s: identical to %s; skipped (%s)", safe(relative(other, root)), safe(relative(kept, root)),
+                         "it is the published one" if relative(kept, root) in sources else "first by name")
+    digest_of = {p: digest for digest, copies in by_digest.items() for p in copies}
+    return {p: digest_of[p] for p in inputs if p in keep}
+
+
+
+
+_NUMBER = regex.compile(r"\d[\d.,]{3,}\d")  # figures of four characters or more: `1.996.585`
+
+
+def _kind_by_name(path: Path) -> str:
+    return "pdf" if path.suffix.lower() == ".pdf" else "text"
+
+
+def without_twins(inputs: dict[Path, str], root: Path,
+                  only: bool = False) -> tuple[dict[Path, str], dict[Path, str | None]]:
+    """The inputs less each text that is a PDF's own text, found before extraction from
+    their text (the PDF's text layer, the text file as it is): both name the same report
+    (`identify`) and share most of their figures (`tolerances.TWIN_OVERLAP`). The PDF is read
+    (pages, ruled tables); the log names the text skipped and why. Also each input's claimed
+    report id (None when its text does not tell: a scan, not a report), for `--only` (read
+    only with `only`, or when the batch has both PDFs and texts by their names)."""
+    claims: dict[Path, str | None] = {}
+    figures: dict[Path, set[str]] = {}
+    kinds: dict[Path, str] = {}
+    if not (only or {_kind_by_name(p) for p in inputs} >= {"pdf", "text"}):
+        return inputs, claims  # no PDF beside a text: nothing to read ahead of extraction
+    for path in inputs:
+        kind, text = text_of(path)
+        kinds[path] = kind
+        try:
+            claims[path] = identify(head_and_tail(text)).report_id if text else None
+        except NotAReport:
+            claims[path] = None
+        if claims[path] is not None:
+            figures[path] = set(_NUMBER.findall(text))
+    keep = dict(inputs)
+    for pdf in (p for p in inputs if kinds[p] == "pdf" and claims[p]):
+        for twin in (p for p in inputs if kinds[p] == "text" and claims[p] == claims[pdf] and p in keep):
+            a, b = figures[pdf], figures[twin]
+            if a and b and len(a & b) >= tolerances.TWIN_OVERLAP * min(len(a), len(b)):
+                log.info("%s: the text of %s (%s, %d%% of its figures in common); skipped, the PDF is read",
+                         safe(relative(twin, root)), safe(relative(pdf, root)), claims[pdf],
+                         round(100 * len(a & b) / min(len(a), len(b))))
+                del keep[twin]
+    return keep, claims
+
+
+def _values(res: ReportResult) -> set[tuple[str, str]]:
+    """The report's table values, for telling a PDF's own text from another report."""
+    skip = {"anomalias", "secciones", "indicadores", "totales"}
+    return {(name, str(v)) for name, rows in res.datasets.items() if name not in skip
+            for row in rows for k, v in row.items() if isinstance(v, int | Decimal) and not k.startswith("_")}
+
+
+def _twins(a: ReportResult, b: ReportResult) -> bool:
+    """A PDF and a text of the same report: one of each, most of their values in common (or the
+    same bytes)."""
+    if a.sha256 and a.sha256 == b.sha256:
+        return True
+    if {a.kind, b.kind} != {"pdf", "text"}:
+        return False
+    va, vb = _values(a), _values(b)
+    return not (va or vb) or len(va & vb) >= tolerances.TWIN_OVERLAP * min(len(va), len(vb))
+
+
+def deduplicate(results: list[ReportResult], published: dict[str, dict[str, Any]]) -> list[ReportResult]:
+    """One result per report id. A PDF and its own text (or a byte-identical copy) are one
+    report: the PDF (or the first copy) is used and the other is named in the log. Inputs that
+    claim one id with different content are a conflict: the one already published stays, and
+    every other claimant fails with the conflict named (never decided by file names)."""
+    claims: dict[str, list[ReportResult]] = {}
+    out = []
+    for res in results:
+        if res.failed or res.report_id is None:
+            out.append(res)
+        else:
+            claims.setdefault(res.report_id, []).append(res)
+    for rid, group in claims.items():
+        group.sort(key=lambda r: r.kind != "pdf")  # a PDF first, then the order of the inputs
+        kept = [group[0]]
+        for res in group[1:]:
+            twin = next((k for k in kept if _twins(k, res)), None)
+            if twin is not None:
+                log.info("%s: same report as %s (%s); using %s", safe(res.source_file), safe(twin.source_file),
+                         rid, safe(twin.source_file))
+            else:
+                kept.append(res)
+        if len(kept) == 1:
+            out.append(kept[0])
+            continue
+        sha = published.get(rid, {}).get("sha256")
+        stay = next((k for k in kept if k.sha256 == sha), None)
+        names = ", ".join(safe(k.source_file) for k in kept)
+        log.error("%s: conflict: %d different inputs claim this report (%s)", rid, len(kept), names)
+        for res in kept:
+            if res is stay:
+                res.datasets.setdefault("anomalias", []).append({
+                    "report_id": rid, "stage": "ingest", "dataset": None, "location": None,
+                    "raw_text": names, "problem": f"conflict: other inputs claim {rid} too; the published one is kept"})
+                res.cached = False  # published again, with the conflict among its anomalies
+                out.append(res)
+            else:
+                res.error = f"conflict: {names} all claim {rid} with different content" + (
+                    f"; {stay.source_file} is kept" if stay else "; none is published until one remains")
+                res.report_id, res.fault = None, stay is None
+                out.append(res)
+    return out
