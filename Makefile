@@ -44,7 +44,7 @@ lint: $(VENV)/.installed-dev  ## ruff and mypy only
 	$(BIN)/mypy
 
 docs: $(VENV)/.installed  ## build the Great Expectations Data Docs site of processed/
-	$(BIN)/extract docs --processed $(PROCESSED) --out $(INTERIM)/gx
+	$(BIN)/extract docs --processed $(PROCESSED) --out $(INTERIM)/gx --checks $(INTERIM)/conciliaciones
 
 bench: $(VENV)/.installed-dev  ## measure speed against the text-extraction floor
 	$(BIN)/python scripts/bench.py

@@ -7,8 +7,9 @@ Measures, on this machine, now:
   `bench_run.py`), `--workers 1` and `--workers 2`, every stage redone (`--force`); a
   run's fixed cost (GX's import, which `--workers 2` overlaps with extraction, and one GX
   call per dataset) weighs less in the larger batch;
-- the 20-report batch again beside two CPU-bound busy loops that the bench starts itself
-  (another job on a shared machine), `--workers 1` and `--workers 2`;
+- the 20- and 100-report batches again beside two CPU-bound busy loops that the bench starts
+  itself (another job on a shared machine), `--workers 1` and `--workers 2`;
+- validation alone of 300 reports in one batch, clean and with one report flagged;
 - a re-run with nothing changed;
 - the samples as PDF and as text together: how many inputs were extracted beyond one per
   report (`duplicate_extractions`, 0 when each PDF's own text is skipped before extraction);
@@ -37,6 +38,7 @@ WORK = ROOT / "interim" / "bench"
 COPIES = 20  # the batch of the headline figures
 LARGE = 100  # the speed-up again, where the fixed cost weighs less
 BUSY_LOOPS = 2  # CPU-bound processes of the outside load the batch is measured beside
+VALIDATED = 300  # reports validated in one batch, clean and with one flagged
 
 
 def floor_seconds_per_page(pdfs: list[Path], repeat: int = 5) -> tuple[float, int]:
@@ -66,6 +68,40 @@ def ocr_seconds_per_page() -> float | None:
     start = time.perf_counter()
     doc = ingest(SCAN)
     return (time.perf_counter() - start) / max(len(doc.ocr), 1)
+
+
+def validate_seconds(reports: int) -> tuple[float, float]:
+    """Seconds of validating `reports` copies of the Loja report in one batch: all clean, and
+    with one of them flagged (a budget line executed at 150%)."""
+    import copy
+    from decimal import Decimal
+
+    from extract.report import extract_report
+    from extract.validate import ready, validate_reports
+
+    ready()
+    base = extract_report(RAW / "iess-loja-2024.txt", ROOT, WORK / "validate")
+
+    def batch(flagged: bool) -> list:
+        out = []
+        for i in range(reports):
+            res = copy.deepcopy(base)
+            res.report_id = f"{base.report_id}--{i}"
+            for rows in [*res.datasets.values(), [res.report]]:
+                for row in rows:
+                    row["report_id"] = res.report_id
+            out.append(res)
+        if flagged:
+            out[0].datasets["presupuesto"][0]["ejecucion_pct"] = Decimal("150.00")
+        return out
+
+    timings = []
+    for flagged in (False, True):
+        results = batch(flagged)
+        start = time.perf_counter()
+        validate_reports(results)
+        timings.append(time.perf_counter() - start)
+    return timings[0], timings[1]
 
 
 def best(folder: Path, *args: str, times: int = 3) -> float:
@@ -167,7 +203,11 @@ def main() -> int:
     large = batch("large", pdfs, LARGE)
     large_t1 = run(large, "--workers", "1", "--force", copies=True)
     large_t2 = run(large, "--workers", "2", "--force", copies=True)
+    with outside_load(BUSY_LOOPS):
+        large_loaded_t1 = run(large, "--workers", "1", "--force", copies=True)
+        large_loaded_t2 = run(large, "--workers", "2", "--force", copies=True)
     shutil.rmtree(large)
+    validate_clean, validate_flagged = validate_seconds(VALIDATED)
 
     work = sum(v for k, v in stages.items() if k != "gx_import")
     per_page = work / pages
@@ -187,6 +227,10 @@ def main() -> int:
         "speedup_workers_2": round(t1 / t2, 2),
         f"speedup_workers_2_{LARGE}_reports": round(large_t1 / large_t2, 2),
         f"batch_seconds_{LARGE}_reports_workers_1_2": [round(large_t1, 2), round(large_t2, 2)],
+        f"speedup_workers_2_{LARGE}_reports_loaded": round(large_loaded_t1 / large_loaded_t2, 2),
+        f"batch_seconds_{LARGE}_reports_loaded_workers_1_2": [round(large_loaded_t1, 2), round(large_loaded_t2, 2)],
+        f"validate_seconds_clean_{VALIDATED}_reports": round(validate_clean, 2),
+        f"validate_seconds_one_flagged_{VALIDATED}_reports": round(validate_flagged, 2),
         "speedup_workers_2_under_load": round(loaded_t1 / loaded_t2, 2),
         "batch_seconds_under_load_workers_1_2": [round(loaded_t1, 2), round(loaded_t2, 2)],
         "gx_import_seconds": round(gx_import, 2),

@@ -142,3 +142,14 @@ def test_a_heading_number_with_a_comma_for_a_period_is_mended() -> None:
     assert _numbering_mended("5, Ejecución programática") == "5. Ejecución programática"
     assert _numbering_mended("12,5% de los afiliados") == "12,5% de los afiliados"
     assert _numbering_mended("2024, el IESS registró") == "2024, el IESS registró"
+
+
+def test_a_scanned_report_passes_validation_and_is_published(tmp_path: Path) -> None:
+    from conftest import read, run_on
+
+    code, root = run_on(tmp_path, [SCAN], workers=1)
+    assert code == 0
+    assert read(root, "reports").status.tolist() == ["ok"]
+    rows = read(root, "contratacion")
+    assert len(rows) == 7 and set(rows.extraction_method) == {"ocr"}
+    assert set(read(root, "tablas").query("status == 'found'").method) == {"ocr"}

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from answer_key import DATA
 from conftest import RAW
 
 from extract.contract import SCHEMAS
@@ -38,7 +39,7 @@ def test_sample_passes_every_critical_expectation(result: ReportResult, tmp_path
         ("pensiones_montos", "derived:variacion", "Campesino / Vejez"),
         ("pensiones_montos", "derived:variacion", "General (IVM) / Discapacidad"),
         ("pensiones_montos", "reconcile_total:monto_usd", "Total prestaciones anio=2023 estado=None")]
-    assert any("5849406500.00 vs printed 5849406499.00" in f.observed for f in warnings)
+    assert any("printed 5849406499.00 vs computed 5849406500.00" in f.observed for f in warnings)
     assert all(f.location and f.location.startswith("line ") for f in warnings)
     subtotals = [f for f in verdict.findings if "Subtotal" in (f.details or "")]
     assert len(subtotals) == 4 and all(f.success for f in subtotals)  # 2 subtotals x 2 years
@@ -134,7 +135,7 @@ def test_data_docs_site_has_a_page_per_suite(pdf_run: Path, tmp_path: Path) -> N
     site = index.parent
     assert index.exists() and "<html" in index.read_text("utf-8").lower()
     suites = sorted(p.stem for p in suites_dir().glob("*.json"))
-    assert suites == sorted(SCHEMAS)  # one suite per dataset of the contract
+    assert suites == sorted([*SCHEMAS, "conciliaciones"])  # one per dataset, and the reconciliations
     for name in suites:
         assert (site / "expectations" / f"{name}.html").exists(), name
     assert list((site / "validations" / "afiliados").rglob("*.html"))
@@ -172,3 +173,49 @@ def test_interim_shows_the_anomalies_processed_holds(tmp_path: Path) -> None:
                       .read_text("utf-8"))
     assert len(kept) == len(published) > 2
     assert sorted(a["problem"] for a in kept) == sorted(published.problem)
+
+
+def test_one_gx_call_per_dataset_for_reports_of_several_years(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports of 2024 and 2023 in one batch: one GX call per dataset, and each row's year is
+    checked against its own report's fiscal year (2013 is too old for a 2023 report only)."""
+    import extract.validate as validate
+
+    nat24 = extract_report(RAW / "iess-nacional-2024.txt", RAW.parent, tmp_path / "i1")
+    nat23 = extract_report(DATA / "variants" / "iess-nacional-2023.txt", DATA.parent, tmp_path / "i2")
+    assert (nat24.report["anio_fiscal"], nat23.report["anio_fiscal"]) == (2024, 2023)
+    nat23.datasets["afiliados"][0]["anio"] = 2012  # eleven years before 2023
+    nat24.datasets["afiliados"][0]["anio"] = 2014  # ten years before 2024: allowed
+    calls: list[str] = []
+    real = validate._gx
+
+    def counting(dataset: str, *args, **kwargs):
+        calls.append(dataset)
+        return real(dataset, *args, **kwargs)
+
+    monkeypatch.setattr(validate, "_gx", counting)
+    verdicts = validate.validate_reports([nat24, nat23])
+    assert sorted(calls) == sorted(set(calls))  # one call per dataset, whatever the years
+    assert "afiliados: expect_column_values_to_be_between" in verdicts["iess-nacional-2023"].failed
+    assert not any(f.startswith("afiliados") for f in verdicts["iess-nacional-2024"].failed)
+
+
+def test_a_failed_reconciliation_is_a_failed_expectation_in_data_docs(tmp_path: Path) -> None:
+    """The national report's printed % participación does not all match its figures (four
+    warnings in `validaciones`): the Data Docs site shows the `conciliaciones` suite failed,
+    not 'Succeeded'."""
+    from conftest import read, run_on
+
+    from extract.datadocs import build
+
+    code, root = run_on(tmp_path, [RAW / "iess-nacional-2024.txt"], workers=1)
+    warned = read(root, "validaciones").query("not success")
+    assert len(warned) >= 1 and set(warned.severity) == {"warning"}
+    build(root / "processed", tmp_path / "gx", root / "interim" / "conciliaciones")
+    results = [json.loads(p.read_text("utf-8")) for p in
+               (tmp_path / "gx" / "gx" / "uncommitted" / "validations" / "conciliaciones").rglob("*.json")]
+    assert len(results) == 1 and results[0]["success"] is False
+    failed = [r for r in results[0]["results"] if not r["success"]]
+    assert failed[0]["expectation_config"]["type"] == "expect_column_pair_values_a_to_be_greater_than_b"
+    assert failed[0]["result"]["unexpected_count"] == len(warned.query("expectation.str.startswith('derived') "
+                                                                       "or expectation.str.startswith('reconcile')"))

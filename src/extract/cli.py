@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="build the Great Expectations Data Docs site of processed/", parents=[verbose])
     docs.add_argument("--processed", type=Path, default=Path("processed"))
     docs.add_argument("--out", type=Path, default=Path("interim/gx"), help="GX project folder")
+    docs.add_argument("--checks", type=Path, default=Path("interim/conciliaciones"),
+                      help="the reconciliation rows the runs kept")
     dbg = sub.add_parser("debug", parents=[verbose],
                          help="PNG of a PDF page with the table cells found on it (its words, if read by OCR)")
     dbg.add_argument("file", type=Path)
@@ -84,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"extract: {args.processed} holds no published reports; run `extract run` first",
                   file=sys.stderr)
             return 2
-        print(build(args.processed, args.out))
+        print(build(args.processed, args.out, args.checks))
         return 0
     return _inspect(args.file)
 

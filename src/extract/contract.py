@@ -86,6 +86,6 @@ SCHEMAS: dict[str, pa.Schema] = {
     for name, cols in _COLUMNS.items()
 }
 DATASETS: tuple[str, ...] = tuple(SCHEMAS)
-METHODS = ("camelot-lattice", "camelot-stream", "pdfplumber", "regex-text")
+METHODS = ("camelot-lattice", "camelot-stream", "pdfplumber", "regex-text", "ocr")
 TABLE_DATASETS = ("afiliados", "pensionistas", "pensiones_montos", "contratacion", "presupuesto",
                   "recomendaciones", "enajenacion")

@@ -180,6 +180,7 @@ def _run(opts: RunOptions) -> int:
         import_gx()  # a no-op when done beside the workers
         with clock("validate"):
             verdicts = validate.validate_reports(publish)
+        write.checks(opts.interim, [v for v in verdicts.values() if not v.blocked])
     with clock("write"):
         written_all = _publish_all(publish, verdicts, opts) if publish else []
     failures += sum(not w for w in written_all)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -15,12 +15,17 @@ def fold_ws(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+_COMBINING = regex.compile(r"\p{Mn}+")  # the accents NFKD splits off their letters
+
+
 def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """A comparison key: lowercase, no accents, folded whitespace."""
+    """A comparison key: lowercase, no accents, folded whitespace. Computed once per distinct
+    line (every dataset's spec looks at the same lines)."""
     return fold_ws(strip_accents(text).lower())
 
 

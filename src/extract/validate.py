@@ -63,6 +63,7 @@ class Verdict:
 
     report_id: str
     findings: list[Finding] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)  # its reconciliation rows (`checks`)
 
     @property
     def failed(self) -> list[str]:
@@ -86,7 +87,7 @@ def suites_dir() -> Path:
 
 def check_suites() -> None:
     """Raise SuiteMissing unless every dataset of the contract has a readable suite."""
-    for dataset in SCHEMAS:
+    for dataset in [*SCHEMAS, CHECKS]:
         path = suites_dir() / f"{dataset}.json"
         try:
             json.loads(path.read_text("utf-8"))["expectations"]
@@ -140,12 +141,20 @@ def load_suite(dataset: str) -> Any:
     return gx.ExpectationSuite(name=data["name"], expectations=expectations)
 
 
+#: A column derived for validation only (never written): how many years before the report's
+#: fiscal year a row's year is, so that one GX call checks the years of every fiscal year.
+LAG = "anio_desfase"
+
+
 def _frame(dataset: str, records: list[dict[str, Any]]) -> Any:
     import pandas as pd
 
     names = SCHEMAS[dataset].names
-    return pd.DataFrame({n: [r.get(n) for r in records] for n in names}, columns=names,
-                        dtype=object)
+    columns = {n: [r.get(n) for r in records] for n in names}
+    if "anio" in names:
+        columns[LAG] = [r["anio_fiscal"] - r["anio"] if isinstance(r.get("anio"), int)
+                        and isinstance(r.get("anio_fiscal"), int) else None for r in records]
+    return pd.DataFrame(columns, columns=list(columns), dtype=object)
 
 
 def _schema(dataset: str, records: list[dict[str, Any]]) -> Finding:
@@ -157,14 +166,13 @@ def _schema(dataset: str, records: list[dict[str, Any]]) -> Finding:
     return Finding(dataset, "contract_schema", "critical", True)
 
 
-def _gx(dataset: str, records: list[dict[str, Any]], params: dict[str, Any],
-        report_ids: list[str]) -> dict[str, list[Finding]]:
+def _gx(dataset: str, records: list[dict[str, Any]], report_ids: list[str]) -> dict[str, list[Finding]]:
     """The dataset's GX suite on the rows of every report in `report_ids` (rows that fit the
     schema), in one GX call; each failing row is attributed to its report (GX's
     `unexpected_index_list` by `report_id`), so a failure blames only the reports it is in.
     A failed expectation without rows to point at (a table-level one) blames every report."""
     batch = _context().get_batch(batch_parameters={"dataframe": _frame(dataset, records)})
-    result = batch.validate(load_suite(dataset), expectation_parameters=params, result_format={
+    result = batch.validate(load_suite(dataset), result_format={
         "result_format": "COMPLETE", "unexpected_index_column_names": ["report_id"]})
     out: dict[str, list[Finding]] = {rid: [] for rid in report_ids}
     for r in result.results:
@@ -198,30 +206,27 @@ def _records(res: ReportResult, dataset: str) -> list[dict[str, Any]]:
 def validate_reports(results: list[ReportResult]) -> dict[str, Verdict]:
     """Every dataset of every report against its suite, plus reconciliation warnings.
 
-    GX costs about as much per call as per thousand rows, so each dataset is validated once
-    for all reports of the same fiscal year (the suites' year bounds depend on it), and each
-    failing row is attributed to its report from that one result: never a re-run per report.
+    GX costs about as much per call as per thousand rows, so each dataset is validated in one
+    call for the whole batch, whatever its fiscal years (a row's year is checked against its
+    own report's, `LAG`), and each failing row is attributed to its report from that one
+    result: never a re-run per report or per year.
     """
     verdicts = {r.report_id or "": Verdict(r.report_id or "") for r in results}
-    years: dict[int, list[ReportResult]] = defaultdict(list)
-    for res in results:
-        years[res.report["anio_fiscal"]].append(res)
-    for year, group in years.items():
-        params = {"anio_min": year - 10, "anio_max": year}
-        names = sorted({"reports", *(d for r in group for d in r.datasets)})
-        for dataset in names:
-            typed = []
-            for res in group:
-                finding = _schema(dataset, _records(res, dataset))
-                verdicts[res.report_id or ""].findings.append(finding)
-                if finding.success and _records(res, dataset):
-                    typed.append(res)
-            if not typed:
-                continue
-            ids = [r.report_id or "" for r in typed]
-            found = _gx(dataset, [row for r in typed for row in _records(r, dataset)], params, ids)
-            for rid in ids:
-                verdicts[rid].findings.extend(found[rid])
+    names = sorted({"reports", *(d for r in results for d in r.datasets)})
+    for dataset in names:
+        typed = []
+        for res in results:
+            finding = _schema(dataset, _records(res, dataset))
+            verdicts[res.report_id or ""].findings.append(finding)
+            if finding.success and _records(res, dataset):
+                typed.append(res)
+        if not typed:
+            continue
+        ids = [r.report_id or "" for r in typed]
+        found = _gx(dataset, [row for r in typed for row in _records(r, dataset)], ids)
+        for rid in ids:
+            verdicts[rid].findings.extend(found[rid])
+    _check_findings(results, verdicts)
     for res in results:
         _finish(res, verdicts[res.report_id or ""])
     return verdicts
@@ -232,10 +237,25 @@ def validate_report(res: ReportResult) -> Verdict:
     return validate_reports([res])[res.report_id or ""]
 
 
-def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
-    """Warnings: detail rows against the reported totals and subtotals (per year and state),
-    and the printed derived columns against the values they derive from."""
-    findings = []
+#: The reconciliation checks' suite: a derived frame, one row per check (`checks`), so a
+#: failed reconciliation is a failed GX expectation like any other.
+CHECKS = "conciliaciones"
+_CHECK_COLUMNS = ("report_id", "dataset", "check", "etiqueta", "impreso", "calculado", "diferencia",
+                  "tolerancia", "location", "_row")
+
+
+def checks(data: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One row per reconciliation of a report: the detail rows against each printed total and
+    subtotal (per year and state), and each printed derived value against the figures it
+    derives from (`impreso`, `calculado`, their `diferencia` and its `tolerancia`)."""
+    out: list[dict[str, Any]] = []
+
+    def add(ds: str, check: str, label: str, printed: Any, computed: Decimal, tolerance: Decimal,
+            row: dict[str, Any]) -> None:
+        out.append({"dataset": ds, "check": check, "etiqueta": label, "impreso": Decimal(printed),
+                    "calculado": computed, "diferencia": abs(computed - Decimal(printed)),
+                    "tolerancia": tolerance, "location": _where(row)})
+
     for total in data.get("totales", []):
         ds, medida = total["dataset"], total["medida"]
         if medida.endswith("_pct"):
@@ -246,22 +266,48 @@ def reconcile(data: dict[str, list[dict[str, Any]]]) -> list[Finding]:
         if not rows or medida not in rows[0]:
             continue
         detail = sum((Decimal(r[medida] or 0) for r in rows), Decimal(0))
-        ok = abs(detail - Decimal(total["valor"])) <= tolerances.TOTAL
-        findings.append(Finding(
-            ds, f"reconcile_total:{medida}", "warning", ok,
-            f"detail sum {detail} vs printed {total['valor']}",
-            f"{total['etiqueta']} anio={total['anio']} estado={total['estado']}", _where(total)))
+        add(ds, f"reconcile_total:{medida}",
+            f"{total['etiqueta']} anio={total['anio']} estado={total['estado']}", total["valor"], detail,
+            tolerances.TOTAL, total)
     for r in data.get("presupuesto", []):
         cod, dev, pct = r.get("codificado_usd"), r.get("devengado_usd"), r.get("ejecucion_pct")
         if cod and dev is not None and pct is not None:
             computed = (Decimal(dev) / Decimal(cod) * 100).quantize(Decimal("0.01"))
-            ok = abs(computed - Decimal(pct)) <= tolerances.PERCENT
-            if not ok:
-                findings.append(Finding("presupuesto", "derived:ejecucion_pct", "warning", False,
-                                        f"printed {pct}% vs computed {computed}%", _name(r), _where(r)))
+            add("presupuesto", "derived:ejecucion_pct", _name(r), pct, computed, tolerances.PERCENT, r)
     for ds, rows in data.items():
-        findings.extend(_derived(ds, rows, data.get("totales", [])))
-    return findings
+        for check, label, printed, computed, tolerance, row in _derived(ds, rows, data.get("totales", [])):
+            add(ds, check, label, printed, computed, tolerance, row)
+    return out
+
+
+def _check_findings(results: list[ReportResult], verdicts: dict[str, Verdict]) -> None:
+    """The reconciliation checks of every report not blocked (sums need the contract's types),
+    in one GX call of the `conciliaciones` suite; a failed row is a warning of its report."""
+    rows: list[dict[str, Any]] = []
+    for res in results:
+        if not verdicts[res.report_id or ""].blocked:
+            rows.extend({**c, "report_id": res.report_id or ""} for c in checks(res.datasets))
+    if not rows:
+        return
+    import pandas as pd
+
+    for i, row in enumerate(rows):
+        row["_row"] = i
+    frame = pd.DataFrame([{k: r.get(k) for k in _CHECK_COLUMNS} for r in rows], dtype=object)
+    batch = _context().get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(load_suite(CHECKS), result_format={
+        "result_format": "COMPLETE", "unexpected_index_column_names": ["_row"]})
+    failed: dict[int, str] = {}
+    for r in result.results:
+        for hit in r.result.get("unexpected_index_list") or []:
+            if isinstance(hit, dict):
+                failed.setdefault(int(hit["_row"]), r.expectation_config.type)
+    for row in rows:
+        ok = row["_row"] not in failed
+        verdicts[row["report_id"]].checks.append({k: row[k] for k in _CHECK_COLUMNS if k != "_row"})
+        verdicts[row["report_id"]].findings.append(Finding(
+            row["dataset"], row["check"], "warning", ok,
+            f"printed {row['impreso']} vs computed {row['calculado']}", row["etiqueta"], row["location"]))
 
 
 def _covered(data: dict[str, list[dict[str, Any]]], total: dict[str, Any]) -> list[dict[str, Any]]:
@@ -277,9 +323,10 @@ def _covered(data: dict[str, list[dict[str, Any]]], total: dict[str, Any]) -> li
     return [r for r in rows if start < r.get("_seq", -1) < seq]
 
 
-def _derived(ds: str, rows: list[dict[str, Any]], totals: list[dict[str, Any]]) -> list[Finding]:
+def _derived(ds: str, rows: list[dict[str, Any]], totals: list[dict[str, Any]]) -> list[tuple]:
     """Printed variación (last year minus first) and % participación (share of the last
-    year's grand total) of tables with one column per year."""
+    year's grand total) of tables with one column per year: (check, label, printed,
+    computed, tolerance, row) each."""
     measure = next((k for k in ("afiliados", "pensionistas", "monto_usd") if rows and k in rows[0]), None)
     if measure is None:
         return []
@@ -293,32 +340,25 @@ def _derived(ds: str, rows: list[dict[str, Any]], totals: list[dict[str, Any]]) 
             source[r["_seq"]] = r
     grand = {t["anio"]: Decimal(t["valor"]) for t in totals
              if t["dataset"] == ds and t["medida"] == measure and not t["etiqueta"].lower().startswith("sub")}
-    findings = []
+    out: list[tuple] = []
     for seq, by_year in years.items():
         if len(by_year) < 2:
             continue
         first, last = min(by_year), max(by_year)
-        shown = printed[seq]
+        shown, row = printed[seq], source[seq]
         if "variacion" in shown:
-            computed = by_year[last] - by_year[first]
-            if abs(computed - Decimal(shown["variacion"])) > tolerances.TOTAL:
-                findings.append(Finding(ds, "derived:variacion", "warning", False,
-                                        f"printed {shown['variacion']} vs computed {computed}",
-                                        _name(source[seq]), _where(source[seq])))
+            out.append(("derived:variacion", _name(row), shown["variacion"], by_year[last] - by_year[first],
+                        tolerances.TOTAL, row))
         if "participacion_pct" in shown and grand.get(last):
             computed = (by_year[last] / grand[last] * 100).quantize(Decimal("0.01"))
-            if abs(computed - Decimal(shown["participacion_pct"])) > tolerances.SHARE:
-                findings.append(Finding(ds, "derived:participacion_pct", "warning", False,
-                                        f"printed {shown['participacion_pct']}% vs computed {computed}%",
-                                        _name(source[seq]), _where(source[seq])))
-    return findings
+            out.append(("derived:participacion_pct", _name(row), shown["participacion_pct"], computed,
+                        tolerances.SHARE, row))
+    return out
 
 
 def _finish(res: ReportResult, verdict: Verdict) -> None:
-    """Add the reconciliation warnings; every warning also becomes an anomaly."""
+    """Every warning also becomes an anomaly."""
     rid = verdict.report_id
-    if not verdict.blocked:  # sums need the contract's types; a blocked report is quarantined
-        verdict.findings.extend(reconcile(res.datasets))
     for f in verdict.findings:
         if f.severity == "warning" and not f.success:
             row = {"report_id": rid, "stage": "validate", "dataset": f.dataset, "location": f.location,

@@ -201,3 +201,13 @@ def json_lines(path: Path, head: dict[str, Any], key: str, items: Iterable[Any])
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def checks(interim: Path, verdicts: list[Any]) -> None:
+    """Each validated report's reconciliation rows (`validate.checks`) under
+    `interim/conciliaciones/<report_id>.json`, for the Data Docs site to validate again."""
+    for verdict in verdicts:
+        try:
+            json_atomic(interim / "conciliaciones" / f"{verdict.report_id}.json", verdict.checks)
+        except OSError as err:
+            log.warning("%s: reconciliation rows not kept in %s (%s)", verdict.report_id, interim, err.strerror)
