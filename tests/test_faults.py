@@ -217,7 +217,7 @@ def test_suites_ship_with_the_package() -> None:
     from importlib.resources import files
 
     shipped = sorted(p.name for p in (files("extract") / "expectations").iterdir() if p.name.endswith(".json"))
-    assert shipped == sorted(f"{name}.json" for name in SCHEMAS)
+    assert shipped == sorted(f"{name}.json" for name in [*SCHEMAS, "conciliaciones"])
 
 
 def test_limits_fail_only_the_report_that_exceeds_them(tmp_path: Path) -> None:
@@ -298,6 +298,6 @@ def test_the_package_ships_its_suites_and_ocr_model_in_a_wheel(tmp_path: Path) -
                     "-w", str(tmp_path), str(root)], check=True, capture_output=True)
     wheel = next(tmp_path.glob("iess_extract-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert {f"extract/expectations/{d}.json" for d in SCHEMAS} <= set(names)
+    assert {f"extract/expectations/{d}.json" for d in [*SCHEMAS, "conciliaciones"]} <= set(names)
     assert "extract/specs/table-presupuesto.toml" in names
     assert "extract/tessdata/spa.traineddata" in names  # OCR downloads nothing at run time
