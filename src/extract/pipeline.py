@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extract import duplicates, engines, lock, validate, write
+from extract import duplicates, engines, lock, runreport, validate, write
 from extract.model import Record, ReportResult
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
 from extract.textutil import safe
@@ -187,6 +187,7 @@ def _run(opts: RunOptions) -> int:
     if not opts.only:
         _withdraw_stale(opts, published, seen, {r.source_file for r in results if not r.failed},
                         unknown_failures)
+    _write_run_report(opts, results, publish, verdicts if publish else {}, written_all)
     try:
         stats = _run_stats(results, clock.seconds, time.perf_counter() - started)
         stats["duplicate_extractions"] = len(extracted) - len({r.report_id or r.source_file for r in extracted})
@@ -211,6 +212,22 @@ def _summary(results: list[ReportResult], publish: list[ReportResult], verdicts:
     parts = ", ".join(f"{n} {state}" for state, n in states.items() if n)
     return (f"{len(results)} report(s): {parts or 'none'}; {warnings} validation warning(s), {anomalies} "
             f"anomalie(s) in what was written (see processed/validaciones, processed/anomalias)")
+
+
+def _write_run_report(opts: RunOptions, results: list[ReportResult], publish: list[ReportResult],
+                      verdicts: dict[str, validate.Verdict], written: list[bool]) -> None:
+    """`interim/report.html`: what became of each input of this run (`runreport`)."""
+    statuses = {r.source_file: "failed" if r.failed else "unchanged" for r in results}
+    for res, done in zip(publish, written, strict=True):
+        blocked = verdicts[res.report_id or ""].blocked
+        statuses[res.source_file] = "quarantined" if blocked else res.report["status"] if done else "not written"
+    failed = {rid: [f for f in v.findings if not f.success] for rid, v in verdicts.items()}
+    links = {r.source_file: f"{r.report_id}/{Path(r.source_file).name}" for r in results
+             if r.report_id and (opts.interim / r.report_id / Path(r.source_file).name).is_dir()}
+    try:
+        write.text_atomic(opts.interim / "report.html", runreport.render(results, statuses, failed, links))
+    except OSError as err:
+        log.warning("run report not written to %s (%s)", opts.interim, err.strerror)
 
 
 def _record(res: ReportResult, status: str) -> Record:

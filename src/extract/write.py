@@ -176,6 +176,17 @@ def json_atomic(path: Path, obj: Any) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def text_atomic(path: Path, text: str) -> None:
+    """A text file (the run report), written atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, "utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _json_default(obj: Any) -> Any:
     if isinstance(obj, Decimal):
         return str(obj)
