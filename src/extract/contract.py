@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow as pa
 
 CONTRACT_VERSION = "1.1.0"  # 1.1: anio_fiscal everywhere, tablas, status quarantined
@@ -89,3 +91,13 @@ DATASETS: tuple[str, ...] = tuple(SCHEMAS)
 METHODS = ("camelot-lattice", "camelot-stream", "pdfplumber", "regex-text", "ocr")
 TABLE_DATASETS = ("afiliados", "pensionistas", "pensiones_montos", "contratacion", "presupuesto",
                   "recomendaciones", "enajenacion")
+
+
+def to_table(dataset: str, records: list[dict[str, Any]], fiscal_year: int | None = None) -> pa.Table:
+    """Records as an Arrow table with exactly the contract's schema (extra keys dropped); rows
+    without `anio_fiscal` get `fiscal_year`."""
+    schema = SCHEMAS[dataset]
+    columns = {f.name: [r.get(f.name) for r in records] for f in schema}
+    if fiscal_year is not None:
+        columns["anio_fiscal"] = [fiscal_year if v is None else v for v in columns["anio_fiscal"]]
+    return pa.Table.from_pydict(columns, schema=schema)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import duplicates, engines, lock, runreport, validate, write
+from extract.contract import to_table
 from extract.model import Record, ReportResult
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
 from extract.textutil import safe
@@ -164,9 +165,9 @@ def _run(opts: RunOptions) -> int:
                 continue
             row = failed_report_row(res, None if res.fault else rid)
             seen.add(row["report_id"])
-            tables = {"reports": write.to_table("reports", [row])}
+            tables = {"reports": to_table("reports", [row])}
             if res.datasets.get("anomalias"):
-                tables["anomalias"] = write.to_table("anomalias", res.datasets["anomalias"], row.get("anio_fiscal"))
+                tables["anomalias"] = to_table("anomalias", res.datasets["anomalias"], row.get("anio_fiscal"))
             write.commit_report(opts.processed, row["report_id"], tables, _record(res, "failed"))
             continue
         assert res.report_id is not None
@@ -293,22 +294,23 @@ def _publish(item: _Publication, opts: RunOptions) -> bool:
     if verdict.blocked:
         reasons = "; ".join(verdict.failed)
         log.error("%s: blocked by validation: %s", res.report_id, reasons)
-        validate.quarantine(res, opts.interim / res.report_id / "quarantine", verdict)
+        write.quarantine(opts.interim / res.report_id / "quarantine", verdict.quarantined(res))
         row = {**res.report, "status": "quarantined", "error": f"blocked by validation: {reasons}"[:2000]}
         blocked = [{"report_id": res.report_id, "stage": "validate", "dataset": f.dataset, "location": f.location,
                     "raw_text": f.observed, "problem": f"blocked the report: {f.expectation} ({f.details or 'failed'})"}
                    for f in verdict.findings if f.severity == "critical" and not f.success]
         anomalies = [*res.datasets.get("anomalias", []), *blocked]
         write.commit_report(opts.processed, res.report_id, {
-            "reports": write.to_table("reports", [row]), "validaciones": verdict.table(year),
-            "tablas": write.to_table("tablas", res.datasets.get("tablas", [])),
-            "anomalias": write.to_table("anomalias", anomalies, year)},
+            "reports": to_table("reports", [row]),
+            "validaciones": to_table("validaciones", verdict.rows(), year),
+            "tablas": to_table("tablas", res.datasets.get("tablas", [])),
+            "anomalias": to_table("anomalias", anomalies, year)},
             _record(res, "quarantined"))
         _keep_interim(stage_out / "anomalias.json", anomalies)
         return False
-    tables = {name: write.to_table(name, rows, year) for name, rows in res.datasets.items()}
-    tables["reports"] = write.to_table("reports", [res.report])
-    tables["validaciones"] = verdict.table(year)
+    tables = {name: to_table(name, rows, year) for name, rows in res.datasets.items()}
+    tables["reports"] = to_table("reports", [res.report])
+    tables["validaciones"] = to_table("validaciones", verdict.rows(), year)
     write.commit_report(opts.processed, res.report_id, tables, _record(res, res.report["status"]))
     _keep_interim(stage_out / "anomalias.json", res.datasets.get("anomalias", []))
     log.info("%s: write: %s (%s)", res.report_id, res.report["status"], safe(res.source_file))

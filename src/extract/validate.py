@@ -21,9 +21,8 @@ from typing import Any
 import pyarrow as pa
 
 from extract import tolerances
-from extract.contract import SCHEMAS
+from extract.contract import SCHEMAS, to_table
 from extract.model import ReportResult
-from extract.write import to_table
 
 log = logging.getLogger("extract.validate")
 
@@ -74,11 +73,16 @@ class Verdict:
     def blocked(self) -> bool:
         return bool(self.failed)
 
-    def table(self, fiscal_year: int | None = None) -> pa.Table:
-        return to_table("validaciones", [
-            {"report_id": self.report_id, "dataset": f.dataset, "expectation": f.expectation,
-             "severity": f.severity, "success": f.success, "observed_value": f.observed,
-             "details": f.details} for f in self.findings], fiscal_year)
+    def rows(self) -> list[dict[str, Any]]:
+        """The `validaciones` rows of this verdict."""
+        return [{"report_id": self.report_id, "dataset": f.dataset, "expectation": f.expectation,
+                 "severity": f.severity, "success": f.success, "observed_value": f.observed,
+                 "details": f.details} for f in self.findings]
+
+    def quarantined(self, res: ReportResult) -> dict[str, Any]:
+        """What is parked of a blocked report, and why (`write.quarantine`)."""
+        return {"report_id": res.report_id, "source_file": res.source_file, "failed": self.failed,
+                "datasets": res.datasets, "findings": [f.__dict__ for f in self.findings if not f.success]}
 
 
 def suites_dir() -> Path:
@@ -368,13 +372,3 @@ def _finish(res: ReportResult, verdict: Verdict) -> None:
     log.info("%s: validate: %d checks, %d critical failures, %d warnings", rid,
              len(verdict.findings), len(verdict.failed),
              sum(f.severity == "warning" and not f.success for f in verdict.findings))
-
-
-def quarantine(res: ReportResult, out: Path, verdict: Verdict) -> None:
-    """Park a blocked report's datasets (JSON, since they may not fit the schema) with why."""
-    out.mkdir(parents=True, exist_ok=True)
-    payload = {"report_id": res.report_id, "source_file": res.source_file,
-               "failed": verdict.failed, "datasets": res.datasets,
-               "findings": [f.__dict__ for f in verdict.findings if not f.success]}
-    (out / "quarantine.json").write_text(json.dumps(payload, default=str, ensure_ascii=False,
-                                                    indent=1), "utf-8")

@@ -37,16 +37,6 @@ COMMIT = "COMMIT"
 PART = "part-0.parquet"
 
 
-def to_table(dataset: str, records: list[dict[str, Any]], fiscal_year: int | None = None) -> pa.Table:
-    """Records as an Arrow table with exactly the contract's schema (extra keys dropped); rows
-    without `anio_fiscal` get `fiscal_year`."""
-    schema = SCHEMAS[dataset]
-    columns = {f.name: [r.get(f.name) for r in records] for f in schema}
-    if fiscal_year is not None:
-        columns["anio_fiscal"] = [fiscal_year if v is None else v for v in columns["anio_fiscal"]]
-    return pa.Table.from_pydict(columns, schema=schema)
-
-
 def _stamped(table: pa.Table) -> pa.Table:
     """The table with the contract and package versions in its Parquet metadata."""
     from extract import __version__
@@ -222,3 +212,9 @@ def checks(interim: Path, verdicts: list[Any]) -> None:
             json_atomic(interim / "conciliaciones" / f"{verdict.report_id}.json", verdict.checks)
         except OSError as err:
             log.warning("%s: reconciliation rows not kept in %s (%s)", verdict.report_id, interim, err.strerror)
+
+
+def quarantine(out: Path, payload: dict[str, Any]) -> None:
+    """Park a blocked report's datasets (JSON, since they may not fit the schema) with why."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "quarantine.json").write_text(json.dumps(payload, default=str, ensure_ascii=False, indent=1), "utf-8")
