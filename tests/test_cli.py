@@ -42,3 +42,23 @@ def test_run_options_after_the_sub_command_and_an_unknown_report(tmp_path: Path,
     assert main([*args, "--only", "iess-loja-2024", "-v", "--workers", "1"]) == 0
     assert main(["--version"]) == 0
     assert "extract 0.1.0" in capsys.readouterr().out
+
+
+def test_the_closing_summary_counts_and_names_each_failed_file(tmp_path: Path,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "loja.txt").write_bytes((RAW / "iess-loja-2024.txt").read_bytes())
+    (raw / "vacio.pdf").write_bytes(b"")
+    args = ["run", "--raw", str(raw), "--interim", str(tmp_path / "i"), "--processed", str(tmp_path / "p"),
+            "--workers", "1"]
+    for attempt in ("first", "cached"):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="extract.pipeline"):
+            assert main(args) == 1, attempt
+        done = [r.getMessage() for r in caplog.records if r.getMessage().startswith("done:")][-1]
+        assert done.startswith("done: 2 report(s): "), done
+        assert "1 failed" in done and "failed: " in done and "vacio.pdf (empty file)" in done, done
+        assert ("1 ok" if attempt == "first" else "1 unchanged") in done, done

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from answer_key import DATA, cells_matched
-from conftest import RAW
+from scans import mixed_pdf, page_of
 
 from extract import ingest as ingest_module
 from extract.model import Word
@@ -45,53 +45,18 @@ def test_a_word_ocr_doubts_is_an_anomaly_naming_it(tmp_path: Path, monkeypatch: 
     from extract import tolerances
 
     monkeypatch.setattr(tolerances, "OCR_LOW_CONFIDENCE", 99.9)  # every word doubtful
-    page = _page_of("TIPO DE CONTRATACIÓN")
-    res = extract_report(_mixed_pdf(tmp_path, page), tmp_path, tmp_path / "interim")
+    page = page_of("TIPO DE CONTRATACIÓN")
+    res = extract_report(mixed_pdf(tmp_path, page), tmp_path, tmp_path / "interim")
     doubts = [a for a in res.datasets["anomalias"] if a["problem"].startswith("OCR not sure")]
     assert {a["dataset"] for a in doubts} >= {"contratacion", "presupuesto"}
     assert all(a["location"].startswith(f"page {page}") for a in doubts)
 
 
-def _mixed_pdf(tmp: Path, scanned_page: int, turn: float = 0.0) -> Path:
-    """The Loja sample with one page replaced by a 150 dpi picture of itself (no text layer),
-    turned by `turn` degrees."""
-    import pypdfium2 as pdfium
-
-    src = pdfium.PdfDocument(RAW / "iess-loja-2024.pdf")
-    n = len(src)
-    width, height = src[scanned_page - 1].get_size()
-    picture = src[scanned_page - 1].render(scale=150 / 72, grayscale=True).to_pil()
-    if turn:
-        picture = picture.rotate(turn, resample=3, fillcolor=255)
-    out = pdfium.PdfDocument.new()
-    out.import_pages(src, list(range(scanned_page - 1)))
-    page = out.new_page(width, height)
-    image = pdfium.PdfImage.new(out)
-    image.set_bitmap(pdfium.PdfBitmap.from_pil(picture))
-    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
-    page.insert_obj(image)
-    page.gen_content()
-    out.import_pages(src, list(range(scanned_page, n)))
-    path = tmp / "iess-loja-2024-mixed.pdf"
-    out.save(path)
-    return path
-
-
-def _page_of(table: str) -> int:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(RAW / "iess-loja-2024.pdf")
-    for i in range(len(pdf)):
-        if table in pdf[i].get_textpage().get_text_bounded():
-            return i + 1
-    raise AssertionError(table)
-
-
 def test_a_mixed_pdf_reads_only_its_scanned_page_by_ocr(tmp_path: Path) -> None:
     import json
 
-    page = _page_of("TIPO DE CONTRATACIÓN")
-    res = extract_report(_mixed_pdf(tmp_path, page), tmp_path, tmp_path / "interim")
+    page = page_of("TIPO DE CONTRATACIÓN")
+    res = extract_report(mixed_pdf(tmp_path, page), tmp_path, tmp_path / "interim")
     assert not res.failed, res.error
     stage = tmp_path / "interim" / "iess-loja-2024" / "iess-loja-2024-mixed.pdf" / "01-ingest.json"
     read = json.loads(stage.read_text())["ocr"]
@@ -109,7 +74,7 @@ def test_without_the_ocr_extra_a_scan_is_refused_with_how_to_install(monkeypatch
     monkeypatch.setattr(ingest_module, "unavailable", lambda: "OCR is not installed; install the `ocr` extra")
     res = extract_report(SCAN, tmp_path, tmp_path / "interim")
     assert res.failed and "no text layer" in res.error and "`ocr` extra" in res.error
-    mixed = extract_report(_mixed_pdf(tmp_path, _page_of("TIPO DE CONTRATACIÓN")), tmp_path, tmp_path / "interim")
+    mixed = extract_report(mixed_pdf(tmp_path, page_of("TIPO DE CONTRATACIÓN")), tmp_path, tmp_path / "interim")
     assert not mixed.failed
     problems = [a["problem"] for a in mixed.datasets["anomalias"]]
     assert any("has no text layer and was not read" in p for p in problems)
@@ -129,8 +94,8 @@ def test_words_are_laid_out_in_columns_by_their_positions() -> None:
 def test_a_turned_scanned_page_is_straightened_and_read(tmp_path: Path) -> None:
     from answer_key import differences
 
-    page = _page_of("TIPO DE CONTRATACIÓN")
-    res = extract_report(_mixed_pdf(tmp_path, page, turn=1.5), tmp_path, tmp_path / "interim")
+    page = page_of("TIPO DE CONTRATACIÓN")
+    res = extract_report(mixed_pdf(tmp_path, page, turn=1.5), tmp_path, tmp_path / "interim")
     wrong = differences("iess-loja-2024", res.datasets)
     assert not {"contratacion", "presupuesto", "totales"} & set(wrong), wrong
 

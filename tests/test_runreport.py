@@ -89,3 +89,15 @@ def test_the_run_report_in_a_real_browser(reported: Path, tmp_path: Path) -> Non
     assert len(cells.rows) == 4 and cells.rows[0][:3] == ["report", "file", "status"]
     assert "1 failed" in dom.stdout and "2 ok" in dom.stdout
     assert shot.stat().st_size > 10_000  # the page rendered
+
+
+def test_a_table_not_found_in_a_pdf_links_a_picture_of_its_page(tmp_path: Path) -> None:
+    from pdfgen import report_pdf
+
+    rows = [["Unidad", "Importe", "Gasto"], ["Coordinación de Salud", "1.200.000,50", "900.000,25"],
+            ["Fondo Campesino", "300.000,00", "150.000,00"]]  # a budget table in words no spec knows
+    pdf = report_pdf(tmp_path / "azuay.pdf", "5. Ejecución presupuestaria", rows)
+    code, root = run_on(tmp_path / "run", [pdf], workers=1)
+    html = (root / "interim" / "report.html").read_text("utf-8")
+    link = "iess-azuay-2023/debug/page-1.png"
+    assert f"href='{link}'" in html and (root / "interim" / link).stat().st_size > 1000

@@ -16,6 +16,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from extract import duplicates, engines, lock, runreport, validate, write
 from extract.contract import to_table
 from extract.model import Record, ReportResult
@@ -201,7 +203,8 @@ def _run(opts: RunOptions) -> int:
 
 def _summary(results: list[ReportResult], publish: list[ReportResult], verdicts: dict[str, validate.Verdict],
              written: list[bool], failures: int) -> str:
-    """`4 report(s): 2 ok, 1 partial, 1 failed; 6 validation warning(s), 12 anomalies`."""
+    """`4 report(s): 2 ok, 1 partial, 1 failed; 6 validation warning(s), 12 anomalies ...;
+    failed: raw/x.pdf (why)`, each failed file named, a cached failure too."""
     states: Counter[str] = Counter()
     for res, done in zip(publish, written, strict=True):
         states["quarantined" if verdicts[res.report_id or ""].blocked else res.report["status"] if done
@@ -211,8 +214,9 @@ def _summary(results: list[ReportResult], publish: list[ReportResult], verdicts:
     warnings = sum(1 for v in verdicts.values() for f in v.findings if f.severity == "warning" and not f.success)
     anomalies = sum(len(r.datasets.get("anomalias", [])) for r in publish)
     parts = ", ".join(f"{n} {state}" for state, n in states.items() if n)
+    failed = "".join(f"; failed: {safe(r.source_file)} ({r.error})" for r in results if r.failed)
     return (f"{len(results)} report(s): {parts or 'none'}; {warnings} validation warning(s), {anomalies} "
-            f"anomalie(s) in what was written (see processed/validaciones, processed/anomalias)")
+            f"anomalie(s) in what was written (see processed/validaciones, processed/anomalias){failed}")
 
 
 def _write_run_report(opts: RunOptions, results: list[ReportResult], publish: list[ReportResult],
@@ -225,10 +229,39 @@ def _write_run_report(opts: RunOptions, results: list[ReportResult], publish: li
     failed = {rid: [f for f in v.findings if not f.success] for rid, v in verdicts.items()}
     links = {r.source_file: f"{r.report_id}/{Path(r.source_file).name}" for r in results
              if r.report_id and (opts.interim / r.report_id / Path(r.source_file).name).is_dir()}
+    pictures = _not_found_pages(opts, results)
     try:
-        write.text_atomic(opts.interim / "report.html", runreport.render(results, statuses, failed, links))
+        write.text_atomic(opts.interim / "report.html",
+                          runreport.render(results, statuses, failed, links, pictures))
     except OSError as err:
         log.warning("run report not written to %s (%s)", opts.interim, err.strerror)
+
+
+_NOT_FOUND_AT = regex.compile(r"^page (\d+)")
+
+
+def _not_found_pages(opts: RunOptions, results: list[ReportResult]) -> dict[tuple[str, str], str]:
+    """For each table not found in a PDF extracted by this run, an `extract debug` picture of
+    the page its section starts on (what the table strategies saw there), by (source file,
+    dataset): its path relative to `interim/`."""
+    from extract.debug import page_png
+
+    out: dict[tuple[str, str], str] = {}
+    for res in results:
+        if res.failed or res.cached or res.kind != "pdf" or not res.report_id:
+            continue
+        for a in res.datasets.get("anomalias", []):
+            m = _NOT_FOUND_AT.match(a.get("location") or "")
+            if not (m and a.get("dataset") and a.get("problem", "").startswith("table not found")):
+                continue
+            path = Path(res.source_file) if Path(res.source_file).is_absolute() else opts.root / res.source_file
+            try:
+                png = page_png(path, int(m[1]), opts.interim / res.report_id / "debug")
+            except Exception as err:  # a picture is a help, never a reason to fail the run
+                log.warning("%s: no debug picture of page %s (%s)", safe(res.source_file), m[1], err)
+                continue
+            out[(res.source_file, a["dataset"])] = png.relative_to(opts.interim).as_posix()
+    return out
 
 
 def _record(res: ReportResult, status: str) -> Record:

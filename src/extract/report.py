@@ -22,7 +22,7 @@ from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, Unidentified, ingest
 from extract.model import Document, Record, ReportResult, Sink
 from extract.normalise import normalise
-from extract.ocr import unavailable
+from extract.ocr import INSTALL_HINT
 from extract.tables.find import Found, find_tables
 from extract.tables.spec import load_specs
 from extract.textutil import safe
@@ -174,7 +174,8 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
     if doc.removed_controls:
         sink.add("ingest", f"{doc.removed_controls} control character(s) (NUL and the like) removed from the text")
     for page in doc.unread_pages:
-        sink.add("ingest", f"page {page} has no text layer and was not read: {unavailable()}", location=f"page {page}")
+        sink.add("ingest", f"page {page} has no text layer and was not read: OCR is not installed; {INSTALL_HINT}",
+                 location=f"page {page}")
     for page, read in sorted(doc.ocr.items()):
         log.info("%s: page %d read by OCR (mean confidence %.0f%%)", rid, page, read.confidence)
     with clock("sections"):

@@ -27,11 +27,12 @@ code{font-size:12px}
 
 
 def render(results: list[ReportResult], statuses: dict[str, str], failed_checks: dict[str, list[Any]],
-           interim_links: dict[str, str]) -> str:
+           interim_links: dict[str, str], pictures: dict[tuple[str, str], str] | None = None) -> str:
     """The page for a run: `statuses` says what became of each report (ok, partial,
     quarantined, failed, unchanged) by its result's source file; `failed_checks` the failed
-    validation findings by report id; `interim_links` each source file's stage folder,
-    relative to the page."""
+    validation findings by report id; `interim_links` each source file's stage folder, and
+    `pictures` the `extract debug` picture of where a table was not found (by source file and
+    dataset), relative to the page."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     counts: dict[str, int] = {}
     for status in statuses.values():
@@ -41,7 +42,7 @@ def render(results: list[ReportResult], statuses: dict[str, str], failed_checks:
            f"<h1>iess-extract run, {when}</h1>",
            f"<p id=summary>{len(results)} input(s): "
            + ", ".join(f"<span class=status-{escape(s)}>{n} {escape(s)}</span>" for s, n in sorted(counts.items()))
-           + "</p>", _matrix(results, statuses, failed_checks, interim_links)]
+           + "</p>", _matrix(results, statuses, failed_checks, interim_links, pictures or {})]
     for res in results:
         out.append(_details(res, statuses.get(res.source_file, ""), failed_checks.get(res.report_id or "", []),
                             interim_links.get(res.source_file)))
@@ -50,7 +51,7 @@ def render(results: list[ReportResult], statuses: dict[str, str], failed_checks:
 
 
 def _matrix(results: list[ReportResult], statuses: dict[str, str], failed_checks: dict[str, list[Any]],
-            links: dict[str, str]) -> str:
+            links: dict[str, str], pictures: dict[tuple[str, str], str]) -> str:
     head = "".join(f"<th>{d}</th>" for d in TABLE_DATASETS)
     rows = [f"<table id=matrix><tr><th>report</th><th>file</th><th>status</th>{head}</tr>"]
     for res in results:
@@ -67,6 +68,9 @@ def _matrix(results: list[ReportResult], statuses: dict[str, str], failed_checks
             cls = ("failed_checks" if d in failing else "anomalies" if d in anomalous and t["status"] == "found"
                    else t["status"])
             text = f"{t['rows']} rows, {escape(t['method'] or '')}" if t["status"] == "found" else t["status"]
+            picture = pictures.get((res.source_file, d))
+            if picture:
+                text = f"<a href='{escape(picture, quote=True)}'>{text} (page)</a>"
             cells.append(f"<td class={cls} title='{escape(t.get('header') or '', quote=True)}'>{text}</td>")
         name = escape(res.source_file)
         link = links.get(res.source_file)
