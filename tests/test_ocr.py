@@ -41,6 +41,22 @@ def test_the_numbers_of_a_scan_are_read_exactly(scanned) -> None:
     assert not set(wrong) & numeric, {k: wrong[k] for k in set(wrong) & numeric}
 
 
+def test_every_value_of_a_scan_not_in_the_key_is_flagged(scanned) -> None:
+    """A row that OCR misread (a word of a long title) has an anomaly at its page."""
+    from answer_key import differences
+
+    wrong = differences("iess-loja-2024", scanned.datasets)
+    flagged = {(a["dataset"], a["location"]) for a in scanned.datasets["anomalias"]}
+    checked = 0
+    for dataset, (_, extra) in wrong.items():
+        for row in scanned.datasets[dataset]:
+            text = " ".join(str(v) for v in row.values())
+            if any(all(str(c) in text for c in bad if c) for bad in extra):
+                assert (dataset, f"page {row['source_page']}") in flagged, (dataset, row)
+                checked += 1
+    assert checked == sum(len(extra) for _, extra in wrong.values())  # every row not in the key seen
+
+
 def test_a_word_ocr_doubts_is_an_anomaly_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from extract import tolerances
 

@@ -81,8 +81,14 @@ class Reader:
             w = self._line(self._cell, image, box)
             if w is None or self._doubtful_short(w):
                 w = self._again(image, w or Word("", *box, 0.0))
-            if w.text:
+            if not w.text:
+                continue
+            k = _claimed_by(w, out)
+            if k is None:
                 out.append(w)
+            else:  # the neighbour's text already holds this ink (`A` beside `ALOS`): its box
+                n = out[k]  # left it out, so its reading is in doubt
+                out[k] = Word(n.text, n.x0, n.y0, n.x1, n.y1, min(n.confidence, tolerances.OCR_LOW_CONFIDENCE - 1))
         return out
 
     @staticmethod
@@ -157,6 +163,20 @@ def straightened(image: Any, skew: float) -> Any:
     if abs(skew) < tolerances.OCR_MIN_SKEW_DEGREES:
         return image
     return image.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+
+
+def _claimed_by(w: Word, words: list[Word]) -> int | None:
+    """The word beside `w` on its line (within one word height) whose text already begins
+    (right of `w`) or ends (left of it) with `w`'s text, if any."""
+    height = w.y1 - w.y0
+    for k, n in enumerate(words):
+        if min(n.y1, w.y1) - max(n.y0, w.y0) <= 0:
+            continue
+        if 0 <= n.x0 - w.x1 <= height and n.text.startswith(w.text) and len(n.text) > len(w.text):
+            return k
+        if 0 <= w.x0 - n.x1 <= height and n.text.endswith(w.text) and len(n.text) > len(w.text):
+            return k
+    return None
 
 
 def fold_spaces(text: str) -> str:
