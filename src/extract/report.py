@@ -217,7 +217,7 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
         for row in rows:
             row["anio_fiscal"] = doc.identity.anio_fiscal
     json_atomic(out / "anomalias.json", data["anomalias"])
-    report = _report_row(doc, "partial" if missing else "ok", len(tables))
+    report = _report_row(doc, "partial" if missing or doc.unread_pages else "ok", len(tables))
     return ReportResult(doc.source_file, doc.kind, doc.sha256, rid, report, data)
 
 
