@@ -19,15 +19,15 @@ from extract import specs
 from extract.furniture import furniture
 from extract.model import Document, Line, Sink
 from extract.numbers import NumberError, find_numbers, read
+from extract.patterns import YEAR
 from extract.textutil import ends_open, fold_same_length, fold_ws
 
 _NUM = r"(?P<v>\d[\d.,]*\d|\d)"
 _MONEY = r"(?P<v>(?:usd\.?|us\$|\$)\s*\d[\d.,]*(?:\s+(?:mil\s+millones|millones|millon|mil)\b)?)"
-_YEAR = r"(?:19|20)\d\d"
 _APPROX = regex.compile(r"(?:mas de|superior(?:es)? a|cerca de|aproximadamente|alrededor de|menos de)\s*$")
 _MAX_SENTENCE = 800
 _SENTENCE_END = regex.compile(r"(?<=[.!?;])\s+(?=[\p{Lu}•\-])|\s*•\s*")
-_YEAR_IN_TEXT = regex.compile(r"\b(?:ano|durante(?: el)?|diciembre(?: de)?|cierre de)\s+((?:19|20)\d\d)\b")
+_YEAR_IN_TEXT = regex.compile(rf"\b(?:ano|durante(?: el)?|diciembre(?: de)?|cierre de)\s+({YEAR})\b")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def rules() -> tuple[Rule, ...]:
     out = []
     for item in specs.load("indicators")["indicator"]:
         pats = tuple(
-            regex.compile(p.replace("{NUM}", _NUM).replace("{MONEY}", _MONEY).replace("{YEAR}", _YEAR))
+            regex.compile(p.replace("{NUM}", _NUM).replace("{MONEY}", _MONEY).replace("{YEAR}", YEAR))
             for p in item["patterns"]
         )
         out.append(Rule(item["slug"], item["unidad"], pats, tuple(item.get("needs", ())),

@@ -23,6 +23,7 @@ from typing import Literal
 import regex
 
 from extract import tolerances
+from extract.patterns import CURRENCY
 
 Convention = Literal["es", "us"]
 ES: Convention = "es"
@@ -38,7 +39,6 @@ SCALES: dict[str, Decimal] = {
     "mil": Decimal(10) ** 3,
 }
 
-CURRENCY = r"(?:USD\.?|US\$|\$)"
 _SCALE = r"(?:mil\s+millones|miles\s+de\s+millones|millones|mill[oó]n|mil)"
 _CORE = r"\d[\d.,]*"
 

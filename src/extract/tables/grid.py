@@ -12,12 +12,13 @@ from dataclasses import dataclass
 import regex
 
 from extract.numbers import is_cell_value
+from extract.patterns import TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import Column, TableSpec, header_key
-from extract.tables.text import ACRONYM, TOTAL, header_like
+from extract.tables.text import ACRONYM, header_like
 from extract.textutil import ends_open, fold_ws, key, starts_lower
 
-_YEAR_CELL = regex.compile(r"^(?:[a-z]{3}[-/ ]?)?(?:19|20)\d\d$", regex.IGNORECASE)
+_YEAR_CELL = regex.compile(rf"^(?:[a-z]{{3}}[-/ ]?)?{YEAR}$", regex.IGNORECASE)
 _MAX_HEADER_ROWS = 6  # rows a grid header may span (grouped and wrapped headers)
 
 

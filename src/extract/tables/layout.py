@@ -17,11 +17,12 @@ import regex
 
 from extract.model import Line, Sink
 from extract.numbers import is_cell_value
+from extract.patterns import TOTAL
 from extract.tables.base import RawTable, Strategy
 from extract.tables.centring import centred_owners
 from extract.tables.grid import Grid, read_grids
 from extract.tables.spec import TableSpec
-from extract.tables.text import FOOTNOTE_TOKEN, TOTAL, find_header, header_like
+from extract.tables.text import FOOTNOTE_TOKEN, find_header, header_like
 from extract.textutil import key
 
 _CELL = regex.compile(r"\S+(?: \S+)*")  # a run of words with single spaces inside

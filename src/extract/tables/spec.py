@@ -10,10 +10,11 @@ from typing import Any
 import regex
 
 from extract import specs, tolerances
+from extract.patterns import YEAR
 from extract.textutil import key
 
 FISCAL_YEAR = 0  # Column.year of a column named without a year: the report's fiscal year
-_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_YEAR = regex.compile(rf"(?<!\d)({YEAR})(?!\d)")
 #: Words of any table header: months (`Dic-2024`), currency and units, connectors.
 GENERIC_HEADER_WORDS = frozenset(
     ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic", "enero", "febrero",

@@ -16,6 +16,7 @@ import regex
 
 from extract import tolerances
 from extract.model import Line, Sink
+from extract.patterns import CURRENCY, GRAND_TOTAL, TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.centring import centred_owners
 from extract.tables.columns import fit_columns
@@ -23,15 +24,13 @@ from extract.tables.spec import Column, TableSpec, header_key
 from extract.textutil import CONNECTORS, ends_open, fold_same_length, fold_ws, key, starts_lower
 
 _VALUE = regex.compile(
-    r"^(?:[-−]?(?:USD\.?|US\$|\$)?[-−]?\d[\d.,]*%?(?:\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?|\((?:USD|US\$|\$)?\d[\d.,]*%?\)|[-−–—]"
+    rf"^(?:[-−]?{CURRENCY}?[-−]?\d[\d.,]*%?(?:\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?|\({CURRENCY}?\d[\d.,]*%?\)|[-−–—]"
     r"|(?i:s/d|n/d|s/i|n/a))$"
 )
 FOOTNOTE_TOKEN = regex.compile(r"^\(\d{1,2}\)$")  # `(1)` after a value: a footnote marker
 _WORD = regex.compile(r"[\w%]+")
-_YEARISH = regex.compile(r"^(?:(?:19|20)\d\d|\d{1,2})$")
-_YEAR = regex.compile(r"^(?:19|20)\d\d$")
-TOTAL = regex.compile(r"^(?:sub)?totale?s?\b")
-_GRAND_TOTAL = regex.compile(r"^totale?s?\b")
+_YEARISH = regex.compile(rf"^(?:{YEAR}|\d{{1,2}})$")
+_YEAR = regex.compile(rf"^{YEAR}$")
 _MAX_HEADER_LINES = 14  # lines a header block may span (a cell per line in some extractions)
 _SHORT_HEADER_WORDS = 3  # words of a line of unknown header words inside a header block
 _PROSE_LEN = 70
@@ -45,7 +44,7 @@ def split_values(text: str, limit: int) -> tuple[str, list[str]]:
     A footnote marker `(1)` after a value is part of it when the row has more values than
     `limit` otherwise (`942 (1)`)."""
     text = regex.sub(r"(\d)\s+%", r"\1%", text)
-    tokens = regex.sub(r"(?<![\w$])(USD\.?|US\$|\$)\s+(?=[-−(]?\d)", r"\1", text).split()
+    tokens = regex.sub(rf"(?<![\w$])({CURRENCY})\s+(?=[-−(]?\d)", r"\1", text).split()
     k = len(tokens)
     while k and _VALUE.match(tokens[k - 1]):
         k -= 1
@@ -272,7 +271,7 @@ class TextRows(Strategy):
             table.rows.append(row)
             above, below = len(pending), 0
             pending, pending_at = [], []
-            if is_total and _GRAND_TOTAL.match(key(label)):
+            if is_total and GRAND_TOTAL.match(key(label)):
                 break
         if not table.rows:
             return None
