@@ -12,14 +12,16 @@ from extract.furniture import furniture
 from extract.model import Document, Line, Sink
 from extract.sections import Section
 from extract.tables.base import RawTable, Strategy
+from extract.tables.cells import TextCells
 from extract.tables.diagnose import Diagnosis, diagnose
 from extract.tables.fit import score
 from extract.tables.layout import TextLayout
 from extract.tables.merged import MergedColumns
 from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
 from extract.tables.records import SideBySideRecords
+from extract.tables.running import TextRecords
 from extract.tables.spec import TableSpec, load_specs
-from extract.tables.text import TextCells, TextRecords, TextRows
+from extract.tables.text import TextRows
 from extract.textutil import key
 
 log = logging.getLogger("extract.tables")

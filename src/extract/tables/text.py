@@ -10,7 +10,6 @@ rows and page numbers are skipped and kept in `RawTable.skipped`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
 import regex
 
@@ -21,9 +20,9 @@ from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.centring import centred_owners
 from extract.tables.columns import fit_columns
 from extract.tables.spec import Column, TableSpec, header_key
-from extract.textutil import CONNECTORS, ends_open, fold_same_length, fold_ws, key, starts_lower
+from extract.textutil import CONNECTORS, ends_open, fold_ws, key, starts_lower
 
-_VALUE = regex.compile(
+VALUE = regex.compile(  # one value cell: a number, a percentage, a dash, `s/d`
     rf"^(?:[-−]?{CURRENCY}?[-−]?\d[\d.,]*%?(?:\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?|\({CURRENCY}?\d[\d.,]*%?\)|[-−–—]"
     r"|(?i:s/d|n/d|s/i|n/a))$"
 )
@@ -46,7 +45,7 @@ def split_values(text: str, limit: int) -> tuple[str, list[str]]:
     text = regex.sub(r"(\d)\s+%", r"\1%", text)
     tokens = regex.sub(rf"(?<![\w$])({CURRENCY})\s+(?=[-−(]?\d)", r"\1", text).split()
     k = len(tokens)
-    while k and _VALUE.match(tokens[k - 1]):
+    while k and VALUE.match(tokens[k - 1]):
         k -= 1
     values = tokens[k:]
     i = len(values) - 1
@@ -86,7 +85,7 @@ def header_like(text: str, spec: TableSpec) -> bool:
     stripped = text.strip()
     if _HEADING.match(stripped) or stripped.endswith(":"):
         return False
-    if any(_VALUE.match(t) and not _YEAR.match(t) for t in stripped.split()):
+    if any(VALUE.match(t) and not _YEAR.match(t) for t in stripped.split()):
         return False
     words = [w for w in _WORD.findall(header_key(text)) if w not in CONNECTORS]
     if not words:
@@ -99,7 +98,7 @@ def _short_words(text: str) -> bool:
     """A short line without values: a header word the spec does not know (`Gasto`), kept in an
     unfinished header block."""
     tokens = text.split()
-    return len(tokens) <= _SHORT_HEADER_WORDS and not any(_VALUE.match(t) for t in tokens)
+    return len(tokens) <= _SHORT_HEADER_WORDS and not any(VALUE.match(t) for t in tokens)
 
 
 def find_header(spec: TableSpec, lines: list[Line],
@@ -372,158 +371,3 @@ def _last_lines_of_pages(lines: list[Line]) -> set[int]:
         if line.page is not None and line.text.strip():
             last[line.page] = i
     return set(last.values())
-
-
-def _fold_header(text: str) -> regex.Pattern | None:
-    """A pattern for the header text printed again where the table continues on a new page."""
-    words = text.split()
-    return regex.compile(r"\s+".join(map(regex.escape, words)), regex.IGNORECASE) if words else None
-
-
-def _drop_repeats(body: str, repeated: regex.Pattern | None) -> str:
-    if repeated is None:
-        return body
-    folded = fold_same_length(body)
-    for m in reversed(list(repeated.finditer(folded))):
-        body = body[: m.start()] + " " + body[m.end():]
-    return body
-
-
-
-
-def joined_cells(lines: list[Line]) -> list[Line] | None:
-    """Text with a table cell per line (`pdftotext` without `-layout`) as a row per line: each
-    run of lone values joined to the line of text before it (`Fondo Salud` / `1.234` / `5.678`
-    -> `Fondo Salud 1.234 5.678`); None when the region is not printed that way."""
-    filled = [ln for ln in lines if ln.text.strip()]
-    lone = [ln for ln in filled if _VALUE.match(ln.text.strip())]
-    if not filled or len(lone) < tolerances.CELL_LINES_SHARE * len(filled):
-        return None
-    out: list[Line] = []
-    joining = False
-    for line in filled:
-        text = line.text.strip()
-        if _VALUE.match(text) and out and (joining or not _VALUE.match(out[-1].text.split()[-1])):
-            out[-1] = Line(f"{out[-1].text} {text}", out[-1].page, out[-1].line)
-            joining = True
-        else:
-            out.append(Line(text, line.page, line.line))
-            joining = False
-    return out
-
-
-class TextCells(Strategy):
-    """Rows layout printed a cell per line: the cells joined into rows, then read as rows."""
-
-    method = "regex-text"
-
-    def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
-        joined = joined_cells(lines)
-        header = find_header(spec, joined) if joined else None
-        if joined is None or header is None:
-            return None
-        width = len(body_columns(spec, header.text, joined[header.last + 1:]))
-        return TextRows().find(spec, _labels_after_values(joined, width), sink)
-
-
-def _labels_after_values(lines: list[Line], width: int) -> list[Line]:
-    """A run of more values than a row holds carries the next row's values, printed before
-    its label (`... 91% 86.378.986,13 65.635.069,38` / `Total general`): they go to that label."""
-    out: list[Line] = []
-    carry: list[str] = []
-    for line in lines:
-        label, values = split_values(line.text, 10 * width)
-        if carry and label and not values:
-            out.append(Line(f"{label} {' '.join(carry)}", line.page, line.line))
-            carry = []
-            continue
-        if carry:
-            out.append(Line(" ".join(carry), line.page, line.line))
-            carry = []
-        if label and len(values) > width:
-            out.append(Line(f"{label} {' '.join(values[:width])}", line.page, line.line))
-            carry = values[width:]
-        else:
-            out.append(line)
-    return out
-
-
-@cache
-def _broken_words(phrase: str) -> regex.Pattern:
-    """A phrase whose words a narrow cell may break anywhere (`SUPERINTENDEN` / `CIA DE BANCOS`)."""
-    words = [r"\s?".join(map(regex.escape, w)) for w in phrase.split()]
-    return regex.compile(r"\s+".join(words))
-
-
-def _mend(name: str, phrase: str) -> str:
-    """`name` as printed with the spaces of words a narrow cell broke (`SUPERINTENDEN CIA DE
-    BANCOS`) taken out, by the record-start `phrase` it matched."""
-    out, k = [], 0
-    for ch in fold_ws(name):
-        if ch == " ":
-            if k < len(phrase) and phrase[k] == " ":
-                out.append(ch)
-                k += 1
-            continue
-        out.append(ch)
-        k += 1
-    return "".join(out)
-
-
-class TextRecords(Strategy):
-    """Records layout: long wrapped cells, each row starting with a control body's name.
-
-    Text between the examination title and its document that lands after the row's last
-    cell (a cell continued on the next page) is put back into the examination text.
-    """
-
-    method = "regex-text"
-
-    def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
-        records = spec.records
-        assert records is not None
-        joined, owners = "", []
-        for i, line in enumerate(lines):  # page furniture is already left out
-            text = line.text.strip()
-            if not text:
-                continue
-            if joined and any(regex.search(p, key(text)) for p in spec.end):
-                break
-            sep = "" if joined.endswith("-") or not joined else " "
-            joined += sep + text
-            owners.extend([i] * (len(sep) + len(text)))
-        folded = fold_same_length(joined)
-        head = regex.search(spec.header[0], folded)
-        if head is None:
-            return None
-        starts = sorted(
-            (m.start(), m.end(), p)
-            for p in records.record_start
-            for m in _broken_words(p).finditer(folded, pos=head.end())
-        )
-        if not starts:
-            return None
-        repeated = _fold_header(folded[head.start():starts[0][0]])
-        doc_re, count_re = records.document.pattern, records.count.pattern
-        table = RawTable(spec.dataset, spec.name, self.method, [], [],
-                         fold_ws(joined[head.start():starts[0][0]]))
-        table.columns = [Column(records.count.field, "count", True, True)]
-        for k, (s, e, phrase) in enumerate(starts):
-            end = starts[k + 1][0] if k + 1 < len(starts) else len(joined)
-            body = _drop_repeats(joined[e:end], repeated)
-            doc = doc_re.search(body)
-            cnt = next((c for c in count_re.finditer(body, doc.end() if doc else 0) if doc or c["rec"]), None)
-            line = lines[owners[s]]
-            if cnt is None:
-                sink.add("tables", "recommendation row without a count", dataset=spec.dataset,
-                         location=line.location, raw_text=fold_ws(joined[s:end])[:200])
-                continue
-            parts = [body[: doc.start() if doc else cnt.start()], body[cnt.end():]]
-            examen = fold_ws(" ".join(parts)) or None
-            table.rows.append(RawRow(
-                _mend(joined[s:e], phrase), [cnt["n"]], page=line.page, line=line.line,
-                fields={records.text_field: examen,
-                        records.document.field: fold_ws(doc.group(0)) if doc else None},
-            ))
-        table.pages = sorted({r.page for r in table.rows if r.page is not None})
-        return table if table.rows else None
