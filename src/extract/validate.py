@@ -219,8 +219,9 @@ def validate_reports(results: list[ReportResult]) -> dict[str, Verdict]:
     names = sorted({"reports", *(d for r in results for d in r.datasets)})
     for dataset in names:
         typed = []
-        for res in results:
-            finding = _schema(dataset, _records(res, dataset))
+        together = _schema(dataset, [row for res in results for row in _records(res, dataset)])
+        for res in results:  # report by report only when the batch's rows do not all fit
+            finding = together if together.success else _schema(dataset, _records(res, dataset))
             verdicts[res.report_id or ""].findings.append(finding)
             if finding.success and _records(res, dataset):
                 typed.append(res)
