@@ -11,7 +11,7 @@ ARGS ?=
 # Optional extras installed with the runtime: `ocr` reads scanned pages (~15 MB). EXTRAS= skips it.
 EXTRAS ?= ocr
 
-.PHONY: help extract test lint setup clean bench docs
+.PHONY: help extract test lint setup clean bench docs mutate
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -48,6 +48,10 @@ docs: $(VENV)/.installed  ## build the Great Expectations Data Docs site of proc
 
 bench: $(VENV)/.installed-dev  ## measure speed against the text-extraction floor
 	$(BIN)/python scripts/bench.py
+
+mutate: $(VENV)/.installed-dev  ## mutation testing of the core modules (slow; not part of make test)
+	$(BIN)/python -m pip install --quiet --progress-bar off -e '.[mutate]'
+	$(BIN)/mutmut run; $(BIN)/mutmut results
 
 clean:  ## remove interim and processed outputs
 	rm -rf $(INTERIM)/*/ $(PROCESSED)/*/ $(PROCESSED)/.staging
