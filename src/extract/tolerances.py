@@ -47,6 +47,15 @@ MIN_TEXT_PER_PAGE = 4
 #: extraction); less, and two inputs claiming one report are a conflict.
 TWIN_OVERLAP = 0.5
 
+# --- records printed side by side (`tables/records.py`) ---------------------------------------
+#: Lines the rest of a body's name may be printed below its start (`CONTRALORÍA` / a document
+#: line / `GENERAL DEL ESTADO`).
+RECORD_NAME_LOOKAHEAD = 3
+#: Most lines between two lines of one row's short cells (name, document, count).
+RECORD_CLUSTER_GAP = 2
+#: Most lines a records header spans.
+RECORD_HEADER_LINES = 8
+
 # --- OCR --------------------------------------------------------------------------------------
 #: Resolution pages are rendered at for OCR (dots per inch): 150-200 reads report text well.
 OCR_DPI = 200

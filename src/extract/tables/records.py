@@ -25,13 +25,6 @@ _WORD = regex.compile(r"[\w%]+")
 _DATE = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 _CODE = regex.compile(r"\S*\d\S*")  # a document number or date: `DPL-2024-2627-M`, `24/09/2024`
 _PAGE_NUMBER = regex.compile(r"\d{1,3}")
-#: Lines the second part of a body's name may be printed below its first (`CONTRALORÍA` /
-#: a document line / `GENERAL DEL ESTADO`).
-_NAME_LOOKAHEAD = 3
-#: Lines between two lines of one row's short cells.
-_CLUSTER_GAP = 2
-#: Lines below a records header where the header is looked for.
-_HEADER_LINES = 8
 
 
 @dataclass
@@ -110,7 +103,7 @@ def _header_run(spec: TableSpec, lines: list[Line], i: int) -> int | None:
     if not _header_line(spec, lines[i].text):
         return None
     j = i
-    while j + 1 < len(lines) and j + 1 - i < _HEADER_LINES and (
+    while j + 1 < len(lines) and j + 1 - i < tolerances.RECORD_HEADER_LINES and (
             _header_line(spec, lines[j + 1].text) or not lines[j + 1].text.strip()):
         j += 1
     while j > i and not lines[j].text.strip():
@@ -192,7 +185,7 @@ class _Cutter:
             p = phrase.split()
             n = _common_prefix(p, folded)
             if n:
-                out.name, self.name_rest, self.name_wait = " ".join(words[:n]), p[n:], _NAME_LOOKAHEAD
+                out.name, self.name_rest, self.name_wait = " ".join(words[:n]), p[n:], tolerances.RECORD_NAME_LOOKAHEAD
                 return " ".join(words[n:])
         return text
 
@@ -265,7 +258,7 @@ def _clusters(short: list[bool]) -> list[tuple[int, int]]:
     for i, s in enumerate(short):
         if not s:
             continue
-        if out and i - out[-1][1] <= _CLUSTER_GAP:
+        if out and i - out[-1][1] <= tolerances.RECORD_CLUSTER_GAP:
             out[-1] = (out[-1][0], i)
         else:
             out.append((i, i))
