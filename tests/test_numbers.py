@@ -229,3 +229,54 @@ def test_one_thousands_group_is_never_guessed(head: int, tail: int) -> None:
         with pytest.raises(NumberError):
             read(f"{head}{sep}{tail:03d}")
         assert read(f"{head}{sep}{tail:03d}", ES).value != read(f"{head}{sep}{tail:03d}", US).value
+
+
+@pytest.mark.parametrize(("core", "convention", "expected"), [
+    ("2.789", "es", Decimal(2789)), ("2.789", "us", Decimal("2.789")),
+    ("2,789", "es", Decimal("2.789")), ("2,789", "us", Decimal(2789)),
+    ("1234,5678", "es", Decimal("1234.5678")), ("1234.5678", "us", Decimal("1234.5678")),
+])
+def test_a_value_one_separator_leaves_open_is_read_by_its_columns_convention(core, convention, expected) -> None:
+    from extract.numbers import parse_core
+
+    assert parse_core(core, convention) == expected
+
+
+@pytest.mark.parametrize(("core", "convention", "reason"), [
+    ("2.789", None, "ambiguous: thousands or decimals; the column does not settle the convention"),
+    ("1234.5678", "es", "irregular digit grouping"),  # a point is not the decimal mark here
+    ("1234,5678", None, "irregular digit grouping"),
+    ("12.34.5", "es", "irregular digit grouping"),
+    ("1a2", "es", "not a number"),
+    (".5", "es", "not a number"),
+])
+def test_a_refused_value_says_why_and_what(core, convention, reason) -> None:
+    from extract.numbers import NumberError, parse_core
+
+    with pytest.raises(NumberError) as err:
+        parse_core(core, convention)
+    assert err.value.reason == reason and err.value.text == core
+
+
+def test_a_clear_majority_settles_a_columns_convention_and_less_does_not() -> None:
+    from collections import Counter
+
+    from extract.numbers import settle
+
+    assert settle(Counter({"es": 3, "us": 1})) == "es"  # three in four: the majority asked
+    assert settle(Counter({"es": 2, "us": 1}), "us") == "us"  # two in three: not enough, fallback
+    assert settle(Counter({"us": 1})) == "us"
+    assert settle(Counter(), "es") == "es"
+
+
+def test_counts_read_by_their_columns_convention_and_fractions_refused() -> None:
+    from extract.numbers import NumberError, parse_int, read
+
+    assert parse_int("2.789", "es") == 2789 and parse_int("2,789", "us") == 2789
+    with pytest.raises(NumberError) as err:
+        parse_int("1,5", "es")
+    assert err.value.reason == "a count with a fractional part" and err.value.text == "1,5"
+    assert read("USD 201,9  millones").value == Decimal("201900000")  # any spacing before the scale
+    with pytest.raises(NumberError) as err:
+        read("cifra", "es")
+    assert (err.value.text, err.value.reason) == ("cifra", "not a number")

@@ -243,8 +243,6 @@ def evidence(cores: Iterable[str]) -> Counter[Convention]:
     return votes
 
 
-
-
 def settle(votes: Counter[Convention], fallback: Convention | None = None) -> Convention | None:
     """The convention the votes settle (a clear majority), else `fallback`."""
     total = sum(votes.values())
@@ -254,22 +252,18 @@ def settle(votes: Counter[Convention], fallback: Convention | None = None) -> Co
             return conv
     return fallback
 
-
 def column_convention(cells: Iterable[str], fallback: Convention | None) -> Convention | None:
     """A table column's convention from its own cells, else `fallback` (the document's)."""
     cores = [cell_text(c)[0] for c in cells if c.strip()]
     return settle(evidence(_core_of(c) for c in cores), fallback)
 
-
 def _core_of(text: str) -> str:
     m = _FULL.match(text)
     return m["core"] if m else ""
 
-
 def document_convention(texts: Iterable[str]) -> Convention | None:
     """The convention of a document's numbers, from every numeric token of its text."""
     return settle(evidence(m["core"] for t in texts for m in TOKEN.finditer(t)))
-
 
 @dataclass(frozen=True)
 class Found:
@@ -280,7 +274,6 @@ class Found:
     raw: str
     reading: Reading | None
     error: str | None
-
 
 def find_numbers(text: str, convention: Convention | None = ES) -> list[Found]:
     """Every numeric token of a prose line, each read or refused with a reason."""
