@@ -211,11 +211,6 @@ def _reads(text: str, conv: Convention) -> bool:
     return True
 
 
-def is_number(text: str, convention: Convention | None = ES) -> bool:
-    """True when `text` reads as a well-formed number in `convention`."""
-    return _reads(text, convention) if convention else any(_reads(text, c) for c in (ES, US))
-
-
 # --- which convention ----------------------------------------------------------------------
 
 _HINT_DECIMAL = regex.compile(r"^\d+([.,])\d{1,2}$")
