@@ -68,3 +68,24 @@ def test_a_title_is_at_most_three_lines() -> None:
 @pytest.mark.parametrize("line", ["2. El IESS pagó 1.234.567 pensiones en 2024 y 2023", "2. Variación 45,3%"])
 def test_a_numbered_line_with_figures_is_prose_not_a_heading(line: str) -> None:
     assert [n for n, _ in _numbers(["1. Cobertura", line])] == ["1"]
+
+
+def test_sections_are_ordered_and_span_their_lines() -> None:
+    lines = [Line(t, 3, None) for t in ["Resumen Ejecutivo:", "Texto.", "1. Cobertura de", "afiliados",
+                                         "Texto.", "2. Logros"]]
+    resumen, cobertura, logros = detect(lines)
+    assert [s.orden for s in (resumen, cobertura, logros)] == [1, 2, 3]
+    assert (resumen.numero, resumen.titulo, resumen.nivel) == (None, "Resumen Ejecutivo", 1)  # `:` left out
+    assert (resumen.start, resumen.end, resumen.title_lines) == (0, 2, range(0, 1))
+    assert (cobertura.start, cobertura.end, cobertura.title_lines) == (2, 5, range(2, 4))  # a wrapped title
+    assert (logros.start, logros.end, logros.start_page) == (5, 6, 3)
+
+
+def test_an_unnumbered_heading_does_not_stop_the_numbered_ones_after_it() -> None:
+    assert [n for n, _ in _numbers(["Resumen Ejecutivo", "1. Cobertura", "Introducción", "2. Logros"])] == [
+        None, "1", None, "2"]
+
+
+def test_a_first_sub_heading_opens_its_section() -> None:
+    assert [n for n, _ in _numbers(["1.1. Afiliados", "1.2. Pensionistas"])] == ["1.1", "1.2"]
+    assert [n for n, _ in _numbers(["1. Uno", "1.2. Dos", "1.5. Cinco"])] == ["1", "1.2"]  # 1.5 jumps
