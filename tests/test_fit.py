@@ -69,3 +69,25 @@ def test_a_table_without_its_groups_fits_half_where_the_spec_has_a_group_column(
 def test_no_detail_rows_no_fit() -> None:
     assert score(_table([RawRow("Total", ["5", "30.000,00"], total=True)]), _spec("contratacion")) == 0.0
     assert score(_table([RawRow("Ínfima", [])]), _spec("contratacion")) == 0.0
+
+
+def test_only_kept_amount_columns_are_summed() -> None:
+    spec = _spec("contratacion")
+    columns = [Column("variacion", "money", False, False), Column("participacion_pct", "percent", True, True),
+               Column("valor_usd", "money", True, True)]
+    rows = [RawRow("A", ["1", "40,00%", "10.000,00"]), RawRow("B", ["1", "50,00%", "20.000,00"]),
+            RawRow("Total", ["7", "100,00%", "31.000,00"], total=True)]
+    table = RawTable("contratacion", "contratacion", "regex-text", columns, rows, "h")
+    # the change (not kept) and the share (a percentage) are not summed; the amount is, and fails
+    assert score(table, spec) == pytest.approx(0.75)
+
+
+def test_a_total_is_read_in_its_columns_convention() -> None:
+    rows = [RawRow("A", ["2", "1.234.567"]), RawRow("B", ["3", "2.789"]),  # 2.789 is 2789 in this column
+            RawRow("Total", ["5", "1.237.000"], total=True)]
+    assert score(_table(rows), _spec("contratacion")) == pytest.approx(0.875)  # 1.237.356 printed 1.237.000
+
+
+def test_a_total_row_with_fewer_values_is_checked_where_it_has_them() -> None:
+    rows = [RawRow("A", ["2", "10.000,00"]), RawRow("B", ["3", "20.000,00"]), RawRow("Total", ["9"], total=True)]
+    assert score(_table(rows), _spec("contratacion")) == pytest.approx(0.75)
