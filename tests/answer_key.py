@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,9 @@ def _cell(value: Any) -> str:
         return str(value)
 
 
-def differences(report_id: str, datasets: dict[str, list[dict]]) -> dict[str, tuple[list, list]]:
-    """Per dataset whose rows differ from the key: (rows missing, rows not in the key)."""
-    out = {}
+def _tables(report_id: str, datasets: dict[str, list[dict]]) -> Iterator[tuple[str, list[tuple], list[tuple]]]:
+    """Per scored dataset with a key: (name, the key's rows, the rows got), as tuples of
+    comparable cells in the key's columns."""
     for name in SCORED:
         path = KEYS / report_id / f"{name}.csv"
         if not path.exists():
@@ -38,8 +39,15 @@ def differences(report_id: str, datasets: dict[str, list[dict]]) -> dict[str, tu
             columns = [c for c in (reader.fieldnames or []) if c != "report_id"]
         if name == "secciones":
             columns = ["numero", "titulo", "nivel"]
-        want = Counter(tuple(_cell(r[c]) for c in columns) for r in key_rows)
-        got = Counter(tuple(_cell(r.get(c)) for c in columns) for r in datasets.get(name, []))
+        yield (name, [tuple(_cell(r[c]) for c in columns) for r in key_rows],
+               [tuple(_cell(r.get(c)) for c in columns) for r in datasets.get(name, [])])
+
+
+def differences(report_id: str, datasets: dict[str, list[dict]]) -> dict[str, tuple[list, list]]:
+    """Per dataset whose rows differ from the key: (rows missing, rows not in the key)."""
+    out = {}
+    for name, key_rows, got_rows in _tables(report_id, datasets):
+        want, got = Counter(key_rows), Counter(got_rows)
         if want != got:
             out[name] = (sorted((want - got).elements()), sorted((got - want).elements()))
     return out
@@ -49,19 +57,8 @@ def cells_matched(report_id: str, datasets: dict[str, list[dict]]) -> tuple[int,
     """(cells of the key found, cells in the key) over the scored datasets: each key row is
     paired with the row that shares most of its cells (exact rows first), each row used once."""
     found = total = 0
-    for name in SCORED:
-        path = KEYS / report_id / f"{name}.csv"
-        if not path.exists():
-            continue
-        with path.open(encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            key_rows = list(reader)
-            columns = [c for c in (reader.fieldnames or []) if c != "report_id"]
-        if name == "secciones":
-            columns = ["numero", "titulo", "nivel"]
-        want = [tuple(_cell(r[c]) for c in columns) for r in key_rows]
-        got = [tuple(_cell(r.get(c)) for c in columns) for r in datasets.get(name, [])]
-        total += len(want) * len(columns)
+    for _, want, got in _tables(report_id, datasets):
+        total += sum(len(row) for row in want)
         for row in sorted(want, key=lambda r: r not in got):
             if not got:
                 break

@@ -48,7 +48,7 @@ def without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str
 
 
 
-_NUMBER = regex.compile(r"\d[\d.,]{3,}\d")  # figures of four characters or more: `1.996.585`
+_NUMBER = regex.compile(r"\d[\d.,]{3,}\d")  # figures of four characters or more: `4.321.098`
 
 
 def _kind_by_name(path: Path) -> str:

@@ -3,7 +3,7 @@
 Spanish (`es`): `1.234.567,89`, `52,80%`; US (`us`): `1,234,567.89`, `55.09%`. Most values
 settle their own reading: both separators (`1.234,5`), a repeated separator (`1.234.567`),
 one or two digits after the only separator (`52,80`, `0.7`). Only a single separator followed
-by exactly three digits (`2.789`, `9,933`) depends on the convention, which the caller gives
+by exactly three digits (`4.512`, `9,933`) depends on the convention, which the caller gives
 (a column's other values, else the document's: see `settle` and `evidence`); without one, the
 value is refused as ambiguous, never guessed. Anything irregular (`8.818.67.9583`,
 `9713.404.565`) is refused with a reason.
@@ -57,7 +57,7 @@ _FULL = regex.compile(
 
 _DIGITS = regex.compile(r"^\d+$")
 _SHORT_DECIMAL = regex.compile(r"^\d+([.,])\d{1,2}$")  # `52,80`, `0.7`: a decimal either way
-_ONE_GROUP = regex.compile(r"^\d{1,3}([.,])\d{3}$")  # `2.789`: the only ambiguous form
+_ONE_GROUP = regex.compile(r"^\d{1,3}([.,])\d{3}$")  # `4.512`: the only ambiguous form
 _LONG_FRACTION = regex.compile(r"^\d+([.,])\d+$")  # `1234,5678`: only the decimal mark fits
 
 

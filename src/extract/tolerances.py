@@ -23,7 +23,7 @@ FIT_TOTAL = Decimal(1)
 #: `p ~ a / b * 100` checks of a spec, used to order same-kind columns (points).
 CHECK_PERCENT = Decimal("0.6")
 #: `d ~ a - b` checks (a change between two columns), as a share of the larger operand: the
-#: printed figures are rounded separately (`16.742.311` for `145.632.249 - 128.889.939`).
+#: printed figures are rounded separately (`12.346` for `58.642 - 46.297`).
 CHECK_DIFFERENCE_SHARE = Decimal("0.001")
 
 # --- reading ----------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ class TextCells(Strategy):
 
 def _labels_after_values(lines: list[Line], width: int) -> list[Line]:
     """A run of more values than a row holds carries the next row's values, printed before
-    its label (`... 91% 86.378.986,13 65.635.069,38` / `Total general`): they go to that label."""
+    its label (`... 84% 12.345.678,90 10.370.370,28` / `Total general`): they go to that label."""
     out: list[Line] = []
     carry: list[str] = []
     for line in lines:

@@ -170,7 +170,7 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
 
 
 def read_record_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | None:
-    """A records-layout table (long wrapped cells, a count such as `Rec. 5`) from grids: each
+    """A records-layout table (long wrapped cells, a count such as `Rec. 7`) from grids: each
     column named by the spec's `[grid]` header words; a row with an empty first cell continues
     the text of the row above (a cell broken by a page)."""
     assert spec.records is not None

@@ -1,6 +1,6 @@
 """Group and label printed on one line: text read down the page without column positions
 (pdfplumber's `extract_text()`), where a two-column label (`Sector` | `Tipos de afiliados`)
-comes out as `Con relación de Sector privado 1.996.585 ...` / `dependencia Sector público ...`.
+comes out as `Con relación de Sector privado 4.321.098 ...` / `dependencia Sector público ...`.
 
 Each line's text is cut into its group part and its label part by case: a label starts with
 a capital; a group's continuation starts in lowercase (`dependencia`); a line opening a group

@@ -3,7 +3,7 @@ across the columns (`pdftotext -layout`, pdfplumber's `extract_text()`).
 
 Each text line carries a fragment of several cells: the control body's name (`CONTRALORÍA` /
 `GENERAL DEL ESTADO`), the examination text, the compliance document and the count
-(`Rec. 5`). The short cells (name, document, count) are centred on their row, and the
+(`Rec. N`). The short cells (name, document, count) are centred on their row, and the
 examination text runs through the whole row, so rows are cut where the centring says: a row
 wholly on a page is centred on its short cells; the row a page break cuts starts at them, and
 the lines at the top of the next page, before the first centred row, continue it.
@@ -23,7 +23,7 @@ from extract.textutil import CONNECTORS, fold_ws, key
 
 _WORD = regex.compile(r"[\w%]+")
 _DATE = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
-_CODE = regex.compile(r"\S*\d\S*")  # a document number or date: `DPL-2024-2627-M`, `24/09/2024`
+_CODE = regex.compile(r"\S*\d\S*")  # a document number or date: `DZ-2025-0131-M`, `03/02/2025`
 _PAGE_NUMBER = regex.compile(r"\d{1,3}")
 
 

@@ -71,7 +71,7 @@ class Column:
 
 @dataclass(frozen=True)
 class FieldPattern:
-    """A records field found by a pattern in the row's text (`Memorando Nro. ... del 24/09/2024`)."""
+    """A records field found by a pattern in the row's text (`Memorando Nro. ... del 03/02/2025`)."""
 
     field: str
     pattern: regex.Pattern
