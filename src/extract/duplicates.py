@@ -58,8 +58,9 @@ def _kind_by_name(path: Path) -> str:
 def without_twins(inputs: dict[Path, str], root: Path,
                   only: bool = False) -> tuple[dict[Path, str], dict[Path, str | None]]:
     """The inputs less each text that is a PDF's own text, found before extraction from
-    their text (the PDF's text layer, the text file as it is): both name the same report
-    (`identify`) and share most of their figures (`tolerances.TWIN_OVERLAP`). The PDF is read
+    their text (the PDF's opening and last pages, the text file's opening): both name the same
+    report (`identify`) and most of the PDF's figures there are in the text
+    (`tolerances.TWIN_OVERLAP`). The PDF is read
     (pages, ruled tables); the log names the text skipped and why. Also each input's claimed
     report id (None when its text does not tell: a scan, not a report), for `--only` (read
     only with `only`, or when the batch has both PDFs and texts by their names)."""

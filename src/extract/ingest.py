@@ -156,12 +156,15 @@ def head_and_tail(lines: list[Line] | str) -> str:
 
 #: Bytes of a text input read to tell which report it is before extracting it.
 PEEK_BYTES = 5_000_000
+#: Opening pages of a PDF read to tell which report it is before extracting it (and its last
+#: page, for the signature); the rest is left to the extraction.
+PEEK_PAGES = 3
 
 
 def text_of(path: Path) -> tuple[str, str]:
     """(kind, text) of an input, cheaply, to tell which report it is before extracting it:
-    a PDF's text layer (no OCR), a text file's opening `PEEK_BYTES` decoded; ("", "") when
-    it cannot be read."""
+    a PDF's text layer of its opening and last pages (no OCR), a text file's opening
+    `PEEK_BYTES` decoded; ("", "") when it cannot be read."""
     try:
         with path.open("rb") as fh:
             head = fh.read(PEEK_BYTES)
@@ -178,7 +181,8 @@ def text_of(path: Path) -> tuple[str, str]:
         return kind, ""
     try:
         out = []
-        for i in range(len(pdf)):
+        n = len(pdf)
+        for i in sorted({*range(min(PEEK_PAGES, n)), n - 1} - {-1}):
             page = pdf[i]
             textpage = page.get_textpage()
             out.append(_clean(textpage.get_text_bounded()))
