@@ -218,16 +218,16 @@ def _pages(n: int, path: Path) -> range | Any:
 
 
 def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
-           max_pages: int = 5_000) -> Document:
-    """Read `path` (or its bytes, `data`, read once by the caller), detect its kind by
-    content, and identify the report; raises BadInput."""
+           max_pages: int = 5_000, sha256: str | None = None) -> Document:
+    """Read `path` (or its bytes, `data`, read and hashed once by the caller: `sha256`),
+    detect its kind by content, and identify the report; raises BadInput."""
     if data is None:
         try:
             data = path.read_bytes()
         except OSError as err:
             raise BadInput(f"cannot be read ({err.strerror})") from err
     kind = _sniff(data)
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     if kind == "pdf":
         if b"%%EOF" not in data[-2048:]:
             raise BadInput("truncated PDF (no end-of-file marker); download it again")

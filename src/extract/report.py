@@ -57,12 +57,13 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
     except OSError as err:
         log.error("%s: cannot be read (%s)", safe(source), err.strerror)
         return ReportResult(source, error=f"cannot be read ({err.strerror})", fault=True)
-    key = cache.input_key(hashlib.sha256(data).hexdigest(), source)
+    digest = hashlib.sha256(data).hexdigest()
+    key = cache.input_key(digest, source)
     clock = Clock()
     doc = None
     try:
         with deadline(limits.seconds), clock("ingest"):
-            doc = ingest(path, root, data, max_pages=limits.max_pages)
+            doc = ingest(path, root, data, max_pages=limits.max_pages, sha256=digest)
         with deadline(limits.seconds - clock.seconds.get("ingest", 0.0)):
             res = _extract(doc, interim / doc.report_id / path.name, clock)
     except (BadInput, TimeLimit, MemoryError) as err:
