@@ -12,7 +12,7 @@ import pytest
 from conftest import RAW, read, run_on
 
 import extract.pipeline as pipeline
-from extract import cache, engines, report
+from extract import cache, engines, publish, report
 
 TEXTS = [RAW / "iess-nacional-2024.txt", RAW / "iess-loja-2024.txt"]
 
@@ -34,7 +34,7 @@ def test_unchanged_rerun_does_no_extraction_work(monkeypatch: pytest.MonkeyPatch
     assert code == 0
     before = read(root, "afiliados")
     ingests = _count(monkeypatch, report, "ingest")
-    publishes = _count(monkeypatch, pipeline, "_publish")
+    publishes = _count(monkeypatch, publish, "_publish")
     code, _ = run_on(tmp_path, [])
     assert code == 0 and ingests == [] and publishes == []
     pd.testing.assert_frame_equal(read(root, "afiliados"), before)
@@ -66,13 +66,13 @@ def test_process_pool_gives_the_same_rows(tmp_path: Path, text_run: Path) -> Non
 _REAL_EXTRACT = pipeline.extract_report
 
 
-def _flaky(path: Path, root: Path, interim: Path, limits=None):
+def _flaky(path: Path, root: Path, interim: Path, limits=None, **options):
     """Module level, so the pool can pickle it: Loja raises, a copy named `crash` kills its worker."""
     if "crash" in path.name:
         os._exit(1)
     if "loja" in path.name:
         raise MemoryError("simulated worker failure")
-    return _REAL_EXTRACT(path, root, interim, limits)
+    return _REAL_EXTRACT(path, root, interim, limits, **options)
 
 
 def test_a_failing_or_dying_worker_costs_only_its_report(monkeypatch: pytest.MonkeyPatch,

@@ -12,8 +12,7 @@ import pyarrow.dataset as pads
 import pytest
 from conftest import RAW, read, run_on
 
-import extract.pipeline as pipeline
-from extract import cache, lock, report, write
+from extract import cache, inputs, lock, report, write
 from extract.contract import SCHEMAS
 
 NAT, LOJA = RAW / "iess-nacional-2024.txt", RAW / "iess-loja-2024.txt"
@@ -283,7 +282,7 @@ def test_an_unreadable_input_folder_is_a_usage_error(monkeypatch: pytest.MonkeyP
     def denied(raw: Path) -> list[Path]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(pipeline, "list_inputs", denied)
+    monkeypatch.setattr(inputs, "list_inputs", denied)
     assert main(["run", "--raw", str(tmp_path / "raw")]) == 2
     assert "cannot be read (Permission denied)" in capsys.readouterr().err
 

@@ -119,7 +119,8 @@ def _debug(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from extract.pipeline import RunOptions, list_inputs, run
+    from extract.inputs import list_inputs
+    from extract.pipeline import RunOptions, run
     from extract.report import Limits
 
     if not args.raw.is_dir():

@@ -4,8 +4,8 @@ before any extraction, and, after it, inputs that claim one report with differen
 
 from __future__ import annotations
 
-import hashlib
 import logging
+from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,37 +15,48 @@ import regex
 from extract import tolerances
 from extract.identify import NotAReport, identify
 from extract.ingest import head_and_tail, text_of
+from extract.inputs import digest_of
 from extract.model import ReportResult
 from extract.report import relative
 from extract.textutil import safe
 
 log = logging.getLogger("extract.pipeline")
 
-def without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str, Any]]) -> dict[Path, str]:
-    """The inputs (path -> sha256, each read once here) less byte-identical copies, skipped
-    before any extraction: of a set of copies, the one a report was published from is kept,
-    else the first by name."""
+def without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str, Any]],
+                   known: dict[Path, str | None]) -> dict[Path, str | None]:
+    """The inputs (path -> sha256 when known) less byte-identical copies, skipped before any
+    extraction: of a set of copies, the one a report was published from is kept, else the
+    first by name. Only inputs that share their size with another are hashed here (the
+    others cannot be copies; `known` spares an unchanged file the reading)."""
     sources = {rec.get("source_file") for rec in published.values()}
-    by_digest: dict[str, list[Path]] = {}
+    by_size: dict[int, list[Path]] = defaultdict(list)
     for path in inputs:
         try:
-            with path.open("rb") as fh:  # in chunks: an input over the size limit is not loaded here
-                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            by_size[path.stat().st_size].append(path)
         except OSError:
-            digest = f"unreadable:{path}"  # left to the extraction to report
-        by_digest.setdefault(digest, []).append(path)
-    keep = set()
-    for copies in by_digest.values():
-        kept = next((p for p in copies if relative(p, root) in sources), copies[0])
-        keep.add(kept)
-        for other in copies:
-            if other is not kept:
-                log.info("%s: identical to %s; skipped (%s)", safe(relative(other, root)), safe(relative(kept, root)),
-                         "it is the published one" if relative(kept, root) in sources else "first by name")
-    digest_of = {p: digest for digest, copies in by_digest.items() for p in copies}
-    return {p: digest_of[p] for p in inputs if p in keep}
-
-
+            by_size[-1 - len(by_size)].append(path)  # left to the extraction to report
+    digests = dict(known)
+    keep: set[Path] = set()
+    for same_size in by_size.values():
+        if len(same_size) == 1:
+            keep.add(same_size[0])
+            continue
+        by_digest: dict[str, list[Path]] = defaultdict(list)
+        for path in same_size:
+            try:
+                digests[path] = digests.get(path) or digest_of(path)
+                by_digest[str(digests[path])].append(path)
+            except OSError:
+                by_digest[f"unreadable:{path}"].append(path)  # left to the extraction to report
+        for copies in by_digest.values():
+            kept = next((p for p in copies if relative(p, root) in sources), copies[0])
+            keep.add(kept)
+            for other in copies:
+                if other is not kept:
+                    log.info("%s: identical to %s; skipped (%s)", safe(relative(other, root)),
+                             safe(relative(kept, root)),
+                             "it is the published one" if relative(kept, root) in sources else "first by name")
+    return {p: digests.get(p) for p in inputs if p in keep}
 
 
 _NUMBER = regex.compile(r"\d[\d.,]{3,}\d")  # figures of four characters or more: `4.321.098`
@@ -55,8 +66,8 @@ def _kind_by_name(path: Path) -> str:
     return "pdf" if path.suffix.lower() == ".pdf" else "text"
 
 
-def without_twins(inputs: dict[Path, str], root: Path,
-                  only: bool = False) -> tuple[dict[Path, str], dict[Path, str | None]]:
+def without_twins(inputs: dict[Path, str | None], root: Path,
+                  only: bool = False) -> tuple[dict[Path, str | None], dict[Path, str | None]]:
     """The inputs less each text that is a PDF's own text, found before extraction from
     their text (the PDF's opening and last pages, the text file's opening): both name the same
     report (`identify`) and most of the PDF's figures there are in the text

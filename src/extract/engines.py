@@ -1,6 +1,6 @@
 """Map a function over work items: in process, on a process pool, or on Dask.
 
-The per-report work is `pipeline.extract_report` (input file in, datasets and anomalies out,
+The per-report work is `report.extract_report` (input file in, datasets and anomalies out,
 no shared state), so an engine only maps it; no engine changes the results. The writes of
 validated reports are mapped the same way (`serial` or `process_pool`, on this machine).
 """
@@ -105,7 +105,7 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
     return [results[i] for i in range(len(items))]
 
 
-def dask(work: Work, inputs: list[Path], on_error: OnError, workers: int,
+def dask(work: Work, inputs: list[Any], on_error: OnError, workers: int,
          scheduler: str | None = None, meanwhile: Meanwhile = None) -> list[Any]:
     """Dask distributed: a local cluster by default, or the scheduler at `scheduler`;
     `meanwhile` runs in this process once every report is handed out."""

@@ -251,7 +251,8 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
     return Document(path, source, kind, sha, pages, lines, ident,
                     document_convention(line.text for line in lines),
                     removed if kind == "text" else 0, ocr=scan.pages,
-                    unread_pages=[i + 1 for i in scan.wanted] if scan.missing else [])
+                    unread_pages=[i + 1 for i in scan.wanted] if scan.missing else [],
+                    data=data if kind == "pdf" else b"")
 
 
 def _relative(path: Path, root: Path | None) -> str:

@@ -98,6 +98,7 @@ class Document:
     removed_controls: int = 0  # NUL and other control characters taken out of a text input
     ocr: dict[int, PageOcr] = field(default_factory=dict)  # pages read by OCR, by page number
     unread_pages: list[int] = field(default_factory=list)  # pages needing OCR where it is not installed
+    data: bytes = field(default=b"", repr=False)  # the input's bytes (a PDF's table finders read these)
 
     @property
     def report_id(self) -> str:
@@ -164,6 +165,7 @@ class ReportResult:
     cache_key: str | None = None
     cached: bool = False
     fault: bool = False  # failed by the run's own fault (a bug, a full disk), not the input's
+    stamp: list[int] | None = None  # the input's size, mtime and inode when read (`inputs.stamp`)
 
     @property
     def failed(self) -> bool:

@@ -6,12 +6,11 @@ published."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,41 +18,14 @@ from typing import Any
 import regex
 
 from extract import duplicates, engines, lock, runreport, validate, write
-from extract.contract import to_table
-from extract.model import Record, ReportResult
+from extract.inputs import Job, known_digests, list_inputs, remember
+from extract.model import ReportResult
+from extract.publish import publish_all, publish_failed
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
 from extract.textutil import safe
+from extract.verdicts import Verdict
 
 log = logging.getLogger("extract.pipeline")
-
-
-def list_inputs(raw: Path) -> list[Path]:
-    """Input files of the folder in name order; hidden files are skipped silently, and
-    sub-folders, dangling or looping links and names with control characters with a word."""
-    out = []
-    for p in sorted(raw.iterdir()):
-        if p.name.startswith("."):
-            continue
-        if not p.is_file():
-            kind = "a folder" if p.is_dir() else "a dangling or looping link" if p.is_symlink() else "not a file"
-            log.warning("%s: skipped (%s)", safe(p.name), kind)
-            continue
-        out.append(p)
-    return out
-
-
-
-
-def failed_report_row(res: ReportResult, report_id: str | None = None) -> Record:
-    rid = report_id or res.report_id or f"unidentified-{(res.sha256 or _name_hash(res.source_file))[:12]}"
-    row = {"report_id": rid, "source_file": res.source_file, "sha256": res.sha256,
-           "status": "failed", "tables_found": 0, "error": res.error,
-           "extracted_at": datetime.now(UTC).replace(microsecond=0)}
-    return {**res.report, **row} if res.report else row
-
-
-def _name_hash(name: str) -> str:
-    return hashlib.sha256(name.encode()).hexdigest()
 
 
 @dataclass
@@ -70,20 +42,22 @@ class RunOptions:
     limits: Limits = field(default_factory=lambda: Limits())
 
 
-def _map(inputs: dict[Path, str], opts: RunOptions, meanwhile: engines.Meanwhile = None) -> list[ReportResult]:
-    """Results for every input (path -> sha256): cached ones read here, the rest computed by
-    the engine; a parallel engine runs `meanwhile` here while its workers extract."""
+def _map(inputs: dict[Path, str | None], opts: RunOptions, meanwhile: engines.Meanwhile = None) -> list[ReportResult]:
+    """Results for every input (path -> sha256 when known): cached ones of known inputs read
+    here, the rest by the engine (a worker reads and hashes each input once, and may still
+    find it cached); a parallel engine runs `meanwhile` here while its workers extract."""
     results: dict[Path, ReportResult] = {}
     todo = []
     for path, digest in inputs.items():
-        hit = None if opts.force else cached_result(path, digest, opts.root, opts.interim)
+        hit = None if opts.force or not digest else cached_result(path, digest, opts.root, opts.interim)
         if hit is None:
-            todo.append(path)
+            todo.append(Job(path, digest))
         else:
             results[path] = hit
     if todo:
-        work = partial(extract_report, root=opts.root, interim=opts.interim, limits=opts.limits)
-        on_error = partial(_failed_path, opts=opts)
+        work = partial(_extract, extract=extract_report, root=opts.root, interim=opts.interim,
+                       limits=opts.limits, reuse=not opts.force)
+        on_error = partial(_failed_job, opts=opts)
         if opts.engine == "dask":
             computed = engines.dask(work, todo, on_error, opts.workers, opts.scheduler, meanwhile)
         elif opts.workers > 1 and len(todo) > 1:
@@ -91,13 +65,19 @@ def _map(inputs: dict[Path, str], opts: RunOptions, meanwhile: engines.Meanwhile
                                             setup=partial(limit_memory, opts.limits.memory_bytes))
         else:
             computed = engines.serial(work, todo, on_error)
-        results.update(zip(todo, computed, strict=True))
-    log.info("%d input(s): %d unchanged, %d extracted", len(inputs), len(inputs) - len(todo), len(todo))
+        results.update(zip((job.path for job in todo), computed, strict=True))
+    fresh = sum(not r.cached for r in results.values())
+    log.info("%d input(s): %d unchanged, %d extracted", len(inputs), len(inputs) - fresh, fresh)
     return [results[p] for p in inputs]
 
 
-def _failed_path(path: Path, err: BaseException, opts: RunOptions) -> ReportResult:
-    return ReportResult(relative(path, opts.root), error=f"worker failed: {err or type(err).__name__}",
+def _extract(job: Job, extract: Callable[..., ReportResult], **options: Any) -> ReportResult:
+    """An engine's work item: one input through `extract` (`report.extract_report`)."""
+    return extract(job.path, sha256=job.sha256, **options)
+
+
+def _failed_job(job: Job, err: BaseException, opts: RunOptions) -> ReportResult:
+    return ReportResult(relative(job.path, opts.root), error=f"worker failed: {err or type(err).__name__}",
                         fault=True)
 
 
@@ -128,7 +108,9 @@ def _run(opts: RunOptions) -> int:
             validate.ready()
 
     published = write.published_records(opts.processed)
-    inputs = duplicates.without_copies(list_inputs(opts.raw), opts.root, published)
+    paths = list_inputs(opts.raw)
+    sources = {p: relative(p, opts.root) for p in paths}
+    inputs = duplicates.without_copies(paths, opts.root, published, known_digests(paths, sources, opts.interim))
     with clock("prescreen"):
         inputs, claims = duplicates.without_twins(inputs, opts.root, only=bool(opts.only))
     if opts.only:
@@ -136,6 +118,8 @@ def _run(opts: RunOptions) -> int:
     with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
         results = _map(inputs, opts, meanwhile=import_gx)
     extracted = [r for r in results if not r.cached]
+    remember(opts.interim, {r.source_file: (r.stamp, r.sha256) for r in results if r.stamp and r.sha256},
+             set(sources.values()))
     results = duplicates.deduplicate(results, published)
     if opts.only:
         ids = sorted({r.report_id for r in results if r.report_id})
@@ -165,12 +149,7 @@ def _run(opts: RunOptions) -> int:
                 log.error("%s: not processed (%s); what is published for %s is kept", safe(res.source_file),
                           res.error, rid)
                 continue
-            row = failed_report_row(res, None if res.fault else rid)
-            seen.add(row["report_id"])
-            tables = {"reports": to_table("reports", [row])}
-            if res.datasets.get("anomalias"):
-                tables["anomalias"] = to_table("anomalias", res.datasets["anomalias"], row.get("anio_fiscal"))
-            write.commit_report(opts.processed, row["report_id"], tables, _record(res, "failed"))
+            seen.add(publish_failed(res, None if res.fault else rid, opts.processed))
             continue
         assert res.report_id is not None
         seen.add(res.report_id)
@@ -185,7 +164,7 @@ def _run(opts: RunOptions) -> int:
             verdicts = validate.validate_reports(publish)
         write.checks(opts.interim, [v for v in verdicts.values() if not v.blocked])
     with clock("write"):
-        written_all = _publish_all(publish, verdicts, opts) if publish else []
+        written_all = publish_all(publish, verdicts, opts.processed, opts.interim, opts.workers) if publish else []
     failures += sum(not w for w in written_all)
     if not opts.only:
         _withdraw_stale(opts, published, seen, {r.source_file for r in results if not r.failed},
@@ -201,7 +180,7 @@ def _run(opts: RunOptions) -> int:
     return 1 if failures else 0
 
 
-def _summary(results: list[ReportResult], publish: list[ReportResult], verdicts: dict[str, validate.Verdict],
+def _summary(results: list[ReportResult], publish: list[ReportResult], verdicts: dict[str, Verdict],
              written: list[bool], failures: int) -> str:
     """`4 report(s): 2 ok, 1 partial, 1 failed; 6 validation warning(s), 12 anomalies ...;
     failed: raw/x.pdf (why)`, each failed file named, a cached failure too."""
@@ -220,7 +199,7 @@ def _summary(results: list[ReportResult], publish: list[ReportResult], verdicts:
 
 
 def _write_run_report(opts: RunOptions, results: list[ReportResult], publish: list[ReportResult],
-                      verdicts: dict[str, validate.Verdict], written: list[bool]) -> None:
+                      verdicts: dict[str, Verdict], written: list[bool]) -> None:
     """`interim/report.html`: what became of each input of this run (`runreport`)."""
     statuses = {r.source_file: "failed" if r.failed else "unchanged" for r in results}
     for res, done in zip(publish, written, strict=True):
@@ -264,11 +243,6 @@ def _not_found_pages(opts: RunOptions, results: list[ReportResult]) -> dict[tupl
     return out
 
 
-def _record(res: ReportResult, status: str) -> Record:
-    """What a commit records of its input, for the next run (`write.published_records`)."""
-    return {"source_file": res.source_file, "sha256": res.sha256, "cache_key": res.cache_key, "status": status}
-
-
 def _withdraw_stale(opts: RunOptions, published: dict[str, dict[str, Any]], seen: set[str],
                     read_ok: set[str], unknown_failures: list[str]) -> None:
     """Remove the reports whose input is really gone from `raw/` (or now holds another report);
@@ -287,75 +261,6 @@ def _withdraw_stale(opts: RunOptions, published: dict[str, dict[str, Any]], seen
     for rid in sorted(stale):
         log.info("%s: its input is gone from %s; removing its rows", rid, opts.raw)
         write.remove_report(opts.processed, rid)
-
-
-@dataclass
-class _Publication:
-    """One validated report to write: an engine's work item."""
-
-    result: ReportResult
-    verdict: validate.Verdict
-
-    def __str__(self) -> str:
-        return self.result.report_id or self.result.source_file
-
-
-def _publish_all(publish: list[ReportResult], verdicts: dict[str, validate.Verdict],
-                 opts: RunOptions) -> list[bool]:
-    """Write the validated reports, on a local process pool when `--workers` > 1 (the
-    folders are this machine's, whatever engine extracted); True for each one written."""
-    items = [_Publication(res, verdicts[res.report_id or ""]) for res in publish]
-    work = partial(_publish, opts=opts)
-    if opts.workers > 1 and len(items) > 1:
-        return engines.process_pool(work, items, _not_written, opts.workers)
-    return engines.serial(work, items, _not_written)
-
-
-def _not_written(item: _Publication, err: BaseException) -> bool:
-    log.error("%s: not written: %s", item, err)
-    return False
-
-
-def _publish(item: _Publication, opts: RunOptions) -> bool:
-    """Write one validated report, or, when validation blocks it, its `reports` row (status
-    `quarantined`, the reasons), `validaciones` and `anomalias` only, its data rows withheld
-    (and earlier ones withdrawn); True when written."""
-    res, verdict = item.result, item.verdict
-    assert res.report_id is not None
-    year = res.report.get("anio_fiscal")
-    stage_out = opts.interim / res.report_id / Path(res.source_file).name
-    if verdict.blocked:
-        reasons = "; ".join(verdict.failed)
-        log.error("%s: blocked by validation: %s", res.report_id, reasons)
-        write.quarantine(opts.interim / res.report_id / "quarantine", verdict.quarantined(res))
-        row = {**res.report, "status": "quarantined", "error": f"blocked by validation: {reasons}"[:2000]}
-        blocked = [{"report_id": res.report_id, "stage": "validate", "dataset": f.dataset, "location": f.location,
-                    "raw_text": f.observed, "problem": f"blocked the report: {f.expectation} ({f.details or 'failed'})"}
-                   for f in verdict.findings if f.severity == "critical" and not f.success]
-        anomalies = [*res.datasets.get("anomalias", []), *blocked]
-        write.commit_report(opts.processed, res.report_id, {
-            "reports": to_table("reports", [row]),
-            "validaciones": to_table("validaciones", verdict.rows(), year),
-            "tablas": to_table("tablas", res.datasets.get("tablas", [])),
-            "anomalias": to_table("anomalias", anomalies, year)},
-            _record(res, "quarantined"))
-        _keep_interim(stage_out / "anomalias.json", anomalies)
-        return False
-    tables = {name: to_table(name, rows, year) for name, rows in res.datasets.items()}
-    tables["reports"] = to_table("reports", [res.report])
-    tables["validaciones"] = to_table("validaciones", verdict.rows(), year)
-    write.commit_report(opts.processed, res.report_id, tables, _record(res, res.report["status"]))
-    _keep_interim(stage_out / "anomalias.json", res.datasets.get("anomalias", []))
-    log.info("%s: write: %s (%s)", res.report_id, res.report["status"], safe(res.source_file))
-    return True
-
-
-def _keep_interim(path: Path, anomalies: list[Record]) -> None:
-    """`interim/` shows the anomalies as published (validation's included); best effort."""
-    try:
-        write.json_atomic(path, anomalies)
-    except OSError as err:
-        log.warning("%s not updated (%s)", path, err.strerror)
 
 
 def _run_stats(results: list[ReportResult], run_stages: dict[str, float], seconds: float) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 from extract import cache, indicators, sections
 from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, Unidentified, ingest
+from extract.inputs import stamp
 from extract.model import Document, Record, ReportResult, Sink
 from extract.normalise import normalise
 from extract.ocr import INSTALL_HINT
@@ -33,9 +34,13 @@ log = logging.getLogger("extract.report")
 _CACHED_FIELDS = ("source_file", "kind", "sha256", "report_id", "report", "datasets", "error", "timings")
 
 
-def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None = None) -> ReportResult:
+def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None = None,
+                   sha256: str | None = None, reuse: bool = True) -> ReportResult:
     """The per-report work as one function of its input file: datasets and anomalies out,
-    stage outputs and the cache entry written under `interim/`. Never raises.
+    stage outputs and the cache entry written under `interim/`. Never raises. The file is
+    read once, here; its `sha256` is computed here unless the batch knew it, and an input
+    whose digest the batch did not know may still have a cached result (same bytes, path
+    and pipeline), returned as is unless `reuse` is off (`--force`).
 
     A failure of the input (not a report, damaged, too large, too slow) is cached like a
     result; a fault of the run (a bug, an unwritable `interim/`) is not, and is marked `fault`
@@ -43,21 +48,26 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
     source = relative(path, root)
     limits = limits or Limits()
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            msg = f"too large ({size / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB, --max-size)"
+        st = path.stat()
+        if st.st_size > limits.max_bytes:
+            msg = f"too large ({st.st_size / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB, --max-size)"
             log.error("%s: %s", safe(source), msg)
             return ReportResult(source, error=msg)
         data = path.read_bytes()
-        if size > limits.max_text_bytes and not data.startswith(b"%PDF"):
-            msg = (f"too large for the text of a report ({size / 1e6:.1f} MB; the limit is "
+        if len(data) > limits.max_text_bytes and not data.startswith(b"%PDF"):
+            msg = (f"too large for the text of a report ({len(data) / 1e6:.1f} MB; the limit is "
                    f"{limits.max_text_bytes / 1e6:.0f} MB, --max-text-size)")
             log.error("%s: %s", safe(source), msg)
             return ReportResult(source, error=msg)
     except OSError as err:
         log.error("%s: cannot be read (%s)", safe(source), err.strerror)
         return ReportResult(source, error=f"cannot be read ({err.strerror})", fault=True)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256 or hashlib.sha256(data).hexdigest()
+    seen = stamp(st) if len(data) == st.st_size else None
+    hit = cached_result(path, digest, root, interim) if reuse and not sha256 else None
+    if hit is not None:
+        hit.stamp = seen
+        return hit
     key = cache.input_key(digest, source)
     clock = Clock()
     doc = None
@@ -78,7 +88,7 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
         return ReportResult(source, doc.kind if doc else None, doc.sha256 if doc else None,
                             doc.report_id if doc else None, error=f"unexpected failure: {err}",
                             fault=True, timings=clock.seconds)
-    res.timings, res.cache_key = clock.seconds, key
+    res.timings, res.cache_key, res.stamp = clock.seconds, key, seen
     try:
         cache.save(interim, key, {f: getattr(res, f) for f in _CACHED_FIELDS})
     except OSError as err:

@@ -12,17 +12,16 @@ import gc
 import json
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from extract import tolerances
+from extract import reconcile
 from extract.contract import SCHEMAS, to_table
 from extract.model import ReportResult
+from extract.verdicts import Finding, Verdict, finish
 
 log = logging.getLogger("extract.validate")
 
@@ -31,58 +30,6 @@ EXPECTATIONS = Path(__file__).resolve().parent / "expectations"  # package data;
 
 class SuiteMissing(RuntimeError):
     """A dataset has no readable validation suite: the run stops, nothing is published unchecked."""
-
-
-@dataclass
-class Finding:
-    dataset: str
-    expectation: str
-    severity: str
-    success: bool
-    observed: str | None = None
-    details: str | None = None
-    location: str | None = None  # page or line of the row it concerns
-
-
-def _where(row: dict[str, Any]) -> str | None:
-    if row.get("source_page") is not None:
-        return f"page {row['source_page']}"
-    return f"line {row['source_line']}" if row.get("source_line") is not None else None
-
-
-def _name(row: dict[str, Any]) -> str:
-    """A detail row as a reader finds it in the report: `Campesino / Vejez`."""
-    parts = [row.get(k) for k in ("seguro", "sector", "prestacion", "tipo_afiliado", "unidad")]
-    return " / ".join(str(p) for p in parts if p)
-
-
-@dataclass
-class Verdict:
-    """The outcome of validating one report."""
-
-    report_id: str
-    findings: list[Finding] = field(default_factory=list)
-    checks: list[dict[str, Any]] = field(default_factory=list)  # its reconciliation rows (`checks`)
-
-    @property
-    def failed(self) -> list[str]:
-        return [f"{f.dataset}: {f.expectation}" for f in self.findings
-                if f.severity == "critical" and not f.success]
-
-    @property
-    def blocked(self) -> bool:
-        return bool(self.failed)
-
-    def rows(self) -> list[dict[str, Any]]:
-        """The `validaciones` rows of this verdict."""
-        return [{"report_id": self.report_id, "dataset": f.dataset, "expectation": f.expectation,
-                 "severity": f.severity, "success": f.success, "observed_value": f.observed,
-                 "details": f.details} for f in self.findings]
-
-    def quarantined(self, res: ReportResult) -> dict[str, Any]:
-        """What is parked of a blocked report, and why (`write.quarantine`)."""
-        return {"report_id": res.report_id, "source_file": res.source_file, "failed": self.failed,
-                "datasets": res.datasets, "findings": [f.__dict__ for f in self.findings if not f.success]}
 
 
 def suites_dir() -> Path:
@@ -233,7 +180,7 @@ def validate_reports(results: list[ReportResult]) -> dict[str, Verdict]:
             verdicts[rid].findings.extend(found[rid])
     _check_findings(results, verdicts)
     for res in results:
-        _finish(res, verdicts[res.report_id or ""])
+        finish(res, verdicts[res.report_id or ""])
     return verdicts
 
 
@@ -242,47 +189,11 @@ def validate_report(res: ReportResult) -> Verdict:
     return validate_reports([res])[res.report_id or ""]
 
 
-#: The reconciliation checks' suite: a derived frame, one row per check (`checks`), so a
+#: The reconciliation checks' suite: a derived frame, one row per check (`reconcile.checks`), so a
 #: failed reconciliation is a failed GX expectation like any other.
 CHECKS = "conciliaciones"
 _CHECK_COLUMNS = ("report_id", "dataset", "check", "etiqueta", "impreso", "calculado", "diferencia",
                   "tolerancia", "location", "_row")
-
-
-def checks(data: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """One row per reconciliation of a report: the detail rows against each printed total and
-    subtotal (per year and state), and each printed derived value against the figures it
-    derives from (`impreso`, `calculado`, their `diferencia` and its `tolerancia`)."""
-    out: list[dict[str, Any]] = []
-
-    def add(ds: str, check: str, label: str, printed: Any, computed: Decimal, tolerance: Decimal,
-            row: dict[str, Any]) -> None:
-        out.append({"dataset": ds, "check": check, "etiqueta": label, "impreso": Decimal(printed),
-                    "calculado": computed, "diferencia": abs(computed - Decimal(printed)),
-                    "tolerancia": tolerance, "location": _where(row)})
-
-    for total in data.get("totales", []):
-        ds, medida = total["dataset"], total["medida"]
-        if medida.endswith("_pct"):
-            continue
-        rows = [r for r in _covered(data, total)
-                if ("anio" not in r or r.get("anio") == total["anio"])
-                and ("estado" not in r or r.get("estado") == total["estado"])]
-        if not rows or medida not in rows[0]:
-            continue
-        detail = sum((Decimal(r[medida] or 0) for r in rows), Decimal(0))
-        add(ds, f"reconcile_total:{medida}",
-            f"{total['etiqueta']} anio={total['anio']} estado={total['estado']}", total["valor"], detail,
-            tolerances.TOTAL, total)
-    for r in data.get("presupuesto", []):
-        cod, dev, pct = r.get("codificado_usd"), r.get("devengado_usd"), r.get("ejecucion_pct")
-        if cod and dev is not None and pct is not None:
-            computed = (Decimal(dev) / Decimal(cod) * 100).quantize(Decimal("0.01"))
-            add("presupuesto", "derived:ejecucion_pct", _name(r), pct, computed, tolerances.PERCENT, r)
-    for ds, rows in data.items():
-        for check, label, printed, computed, tolerance, row in _derived(ds, rows, data.get("totales", [])):
-            add(ds, check, label, printed, computed, tolerance, row)
-    return out
 
 
 def _check_findings(results: list[ReportResult], verdicts: dict[str, Verdict]) -> None:
@@ -291,7 +202,7 @@ def _check_findings(results: list[ReportResult], verdicts: dict[str, Verdict]) -
     rows: list[dict[str, Any]] = []
     for res in results:
         if not verdicts[res.report_id or ""].blocked:
-            rows.extend({**c, "report_id": res.report_id or ""} for c in checks(res.datasets))
+            rows.extend({**c, "report_id": res.report_id or ""} for c in reconcile.checks(res.datasets))
     if not rows:
         return
     import pandas as pd
@@ -315,61 +226,3 @@ def _check_findings(results: list[ReportResult], verdicts: dict[str, Verdict]) -
             f"printed {row['impreso']} vs computed {row['calculado']}", row["etiqueta"], row["location"]))
 
 
-def _covered(data: dict[str, list[dict[str, Any]]], total: dict[str, Any]) -> list[dict[str, Any]]:
-    """The detail rows a (sub)total covers: a subtotal, those since the previous subtotal of
-    its table; a grand total, all of them."""
-    ds, seq = total["dataset"], total.get("_seq")
-    rows = data.get(ds, [])
-    if seq is None or not total["etiqueta"].lower().startswith("sub"):
-        return rows
-    before = [t.get("_seq", -1) for t in data.get("totales", [])
-              if t["dataset"] == ds and t.get("_seq", -1) < seq]
-    start = max(before, default=-1)
-    return [r for r in rows if start < r.get("_seq", -1) < seq]
-
-
-def _derived(ds: str, rows: list[dict[str, Any]], totals: list[dict[str, Any]]) -> list[tuple]:
-    """Printed variación (last year minus first) and % participación (share of the last
-    year's grand total) of tables with one column per year: (check, label, printed,
-    computed, tolerance, row) each."""
-    measure = next((k for k in ("afiliados", "pensionistas", "monto_usd") if rows and k in rows[0]), None)
-    if measure is None:
-        return []
-    years: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    printed: dict[int, dict[str, Any]] = {}
-    source: dict[int, dict[str, Any]] = {}
-    for r in rows:
-        if r.get("anio") is not None and r.get(measure) is not None and "_seq" in r:
-            years[r["_seq"]][r["anio"]] = Decimal(r[measure])
-            printed[r["_seq"]] = r.get("_derived") or {}
-            source[r["_seq"]] = r
-    grand = {t["anio"]: Decimal(t["valor"]) for t in totals
-             if t["dataset"] == ds and t["medida"] == measure and not t["etiqueta"].lower().startswith("sub")}
-    out: list[tuple] = []
-    for seq, by_year in years.items():
-        if len(by_year) < 2:
-            continue
-        first, last = min(by_year), max(by_year)
-        shown, row = printed[seq], source[seq]
-        if "variacion" in shown:
-            out.append(("derived:variacion", _name(row), shown["variacion"], by_year[last] - by_year[first],
-                        tolerances.TOTAL, row))
-        if "participacion_pct" in shown and grand.get(last):
-            computed = (by_year[last] / grand[last] * 100).quantize(Decimal("0.01"))
-            out.append(("derived:participacion_pct", _name(row), shown["participacion_pct"], computed,
-                        tolerances.SHARE, row))
-    return out
-
-
-def _finish(res: ReportResult, verdict: Verdict) -> None:
-    """Every warning also becomes an anomaly."""
-    rid = verdict.report_id
-    for f in verdict.findings:
-        if f.severity == "warning" and not f.success:
-            row = {"report_id": rid, "stage": "validate", "dataset": f.dataset, "location": f.location,
-                   "raw_text": f.observed, "problem": f"{f.expectation} failed ({f.details})"}
-            res.datasets.setdefault("anomalias", []).append(row)
-            log.warning("%s: %s: %s failed: %s", rid, f.dataset, f.expectation, f.observed)
-    log.info("%s: validate: %d checks, %d critical failures, %d warnings", rid,
-             len(verdict.findings), len(verdict.failed),
-             sum(f.severity == "warning" and not f.success for f in verdict.findings))

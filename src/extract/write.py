@@ -205,7 +205,7 @@ def json_lines(path: Path, head: dict[str, Any], key: str, items: Iterable[Any])
 
 
 def checks(interim: Path, verdicts: list[Any]) -> None:
-    """Each validated report's reconciliation rows (`validate.checks`) under
+    """Each validated report's reconciliation rows (`reconcile.checks`) under
     `interim/conciliaciones/<report_id>.json`, for the Data Docs site to validate again."""
     for verdict in verdicts:
         try:

@@ -45,7 +45,7 @@ def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> 
         return text_strategies()
     order = order or specs.load("strategies")["order"]
     return {
-        layout: [_TEXT[layout]() if name == "regex-text" else _PDF[name](doc.path) for name in names]
+        layout: [_TEXT[layout]() if name == "regex-text" else _PDF[name](doc.data) for name in names]
         for layout, names in order.items()
     }
 

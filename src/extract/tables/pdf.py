@@ -3,9 +3,9 @@ and pdfplumber's table finder. Each reads only the pages it is asked for, once p
 
 from __future__ import annotations
 
+import io
 import logging
 import warnings
-from pathlib import Path
 from typing import Any
 
 from extract.model import Line, Sink
@@ -16,13 +16,14 @@ from extract.tables.spec import TableSpec, header_key
 log = logging.getLogger("extract.tables")
 
 
-def camelot_read(path: Path, pages: list[int], flavor: str) -> dict[int, list[Grid]]:
-    """Camelot's tables of `pages` (one read of the PDF) as grids per page, in page order."""
+def camelot_read(pdf: bytes, pages: list[int], flavor: str) -> dict[int, list[Grid]]:
+    """Camelot's tables of `pages` of the PDF `pdf` (its bytes, read once by ingest) as grids
+    per page, in page order."""
     import camelot
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # camelot warns on pages without tables
-        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor=flavor)
+        tables = camelot.read_pdf(pdf, pages=",".join(map(str, pages)), flavor=flavor)
     out: dict[int, list[Grid]] = {p: [] for p in pages}
     for t in tables:
         out.setdefault(int(t.page), []).append(Grid(t.df.values.tolist(), int(t.page),
@@ -52,8 +53,8 @@ def table_pages(spec: TableSpec, lines: list[Line]) -> list[int]:
 class PdfGrids(Strategy):
     """Base of the grid strategies: the pages that may hold the table, each read once."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, pdf: bytes) -> None:
+        self.pdf = pdf  # the input's bytes, as ingest read them: the file is not opened again
         self._pages: dict[int, list[Grid]] = {}
 
     def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
@@ -77,14 +78,14 @@ class CamelotLattice(PdfGrids):
     method = "camelot-lattice"
 
     def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
-        return camelot_read(self.path, pages, "lattice")
+        return camelot_read(self.pdf, pages, "lattice")
 
 
 class CamelotStream(PdfGrids):
     method = "camelot-stream"
 
     def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
-        return camelot_read(self.path, pages, "stream")
+        return camelot_read(self.pdf, pages, "stream")
 
 
 class Plumber(PdfGrids):
@@ -92,15 +93,15 @@ class Plumber(PdfGrids):
 
     method = "pdfplumber"
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
+    def __init__(self, pdf: bytes) -> None:
+        super().__init__(pdf)
         self._pdf: Any = None
 
     def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
         import pdfplumber
 
         if self._pdf is None:
-            self._pdf = pdfplumber.open(self.path)
+            self._pdf = pdfplumber.open(io.BytesIO(self.pdf))
         return {p: [Grid(t, p) for t in self._pdf.pages[p - 1].extract_tables()] for p in pages}
 
     def close(self) -> None:
