@@ -57,8 +57,10 @@ def test_a_subtotal_covers_the_rows_since_the_previous_subtotal_only() -> None:
 
 
 def test_a_total_of_one_year_and_state_sums_only_that_year_and_state() -> None:
-    rows = [row(0, anio=2023, estado="adjudicado", monto_usd=D(5)), row(0, anio=2024, estado="adjudicado", monto_usd=D(7)),
-            row(1, anio=2024, estado="finalizado", monto_usd=D(100)), row(1, anio=2024, estado="adjudicado", monto_usd=D(11))]
+    rows = [row(0, anio=2023, estado="adjudicado", monto_usd=D(5)),
+            row(0, anio=2024, estado="adjudicado", monto_usd=D(7)),
+            row(1, anio=2024, estado="finalizado", monto_usd=D(100)),
+            row(1, anio=2024, estado="adjudicado", monto_usd=D(11))]
     totals = [total("contratacion", "monto_usd", "18", 2, anio=2024, estado="adjudicado")]
     [check] = reconcile.checks({"contratacion": rows, "totales": totals})
     assert check["calculado"] == D(18) and check["diferencia"] == D(0)
@@ -152,7 +154,8 @@ def test_a_verdict_becomes_validaciones_rows_and_a_quarantine_record() -> None:
 def test_each_failed_warning_becomes_an_anomaly_and_nothing_else_does() -> None:
     res = ReportResult("raw/r.pdf", report_id="r", datasets={"anomalias": [{"problem": "earlier"}]})
     finish(res, Verdict("r", [
-        Finding("afiliados", "reconcile_total:afiliados", "warning", False, "printed 1 vs computed 2", "Total", "page 4"),
+        Finding("afiliados", "reconcile_total:afiliados", "warning", False, "printed 1 vs computed 2", "Total",
+                "page 4"),
         Finding("afiliados", "derived:variacion", "warning", True, "printed 1 vs computed 1"),
         Finding("afiliados", "not_null", "critical", False, "2 unexpected")]))
     assert res.datasets["anomalias"] == [{"problem": "earlier"}, {
