@@ -187,3 +187,16 @@ def test_a_missing_or_unreadable_suite_stops_the_run_naming_it(tmp_path: Path,
     (suites / "afiliados.json").unlink()
     with pytest.raises(validate.SuiteMissing, match="afiliados.json is missing"):
         validate.check_suites()
+
+
+def test_validating_on_forked_processes_gives_the_same_verdicts(loja: ReportResult) -> None:
+    batch = [as_report(loja, rid) for rid in "abc"]
+    batch[1].datasets["afiliados"][0]["afiliados"] = Decimal(-1)
+    batch[2].datasets["presupuesto"][0]["ejecucion_pct"] = Decimal("150.00")
+    twin = copy.deepcopy(batch)
+    alone = validate.validate_reports(batch)
+    side_by_side = validate.validate_reports(twin, workers=2)
+    assert {rid: v.rows() for rid, v in side_by_side.items()} == {rid: v.rows() for rid, v in alone.items()}
+    assert {rid: v.checks for rid, v in side_by_side.items()} == {rid: v.checks for rid, v in alone.items()}
+    assert [r.datasets.get("anomalias") for r in twin] == [r.datasets.get("anomalias") for r in batch]
+    assert side_by_side["b"].blocked and not side_by_side["c"].blocked

@@ -161,8 +161,7 @@ def _run(opts: RunOptions) -> int:
     if publish:
         import_gx()  # a no-op when done beside the workers
         with clock("validate"):
-            verdicts = validate.validate_reports(publish)
-        write.checks(opts.interim, [v for v in verdicts.values() if not v.blocked])
+            verdicts = validate.validate_reports(publish, opts.workers)
     with clock("write"):
         written_all = publish_all(publish, verdicts, opts.processed, opts.interim, opts.workers) if publish else []
     failures += sum(not w for w in written_all)

@@ -102,6 +102,7 @@ def _publish(item: _Publication, processed: Path, interim: Path) -> bool:
             commit_record(res, "quarantined"))
         _keep_interim(stage_out / "anomalias.json", anomalies)
         return False
+    write.checks(interim, res.report_id, verdict.checks)
     tables = {name: to_table(name, rows, year) for name, rows in res.datasets.items()}
     tables["reports"] = to_table("reports", [res.report])
     tables["validaciones"] = to_table("validaciones", verdict.rows(), year)

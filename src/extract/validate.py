@@ -11,7 +11,10 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import multiprocessing
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -154,34 +157,67 @@ def _records(res: ReportResult, dataset: str) -> list[dict[str, Any]]:
     return [res.report] if dataset == "reports" else res.datasets.get(dataset, [])
 
 
-def validate_reports(results: list[ReportResult]) -> dict[str, Verdict]:
+def validate_reports(results: list[ReportResult], workers: int = 1) -> dict[str, Verdict]:
     """Every dataset of every report against its suite, plus reconciliation warnings.
 
     GX costs about as much per call as per thousand rows, so each dataset is validated in one
     call for the whole batch, whatever its fiscal years (a row's year is checked against its
     own report's, `LAG`), and each failing row is attributed to its report from that one
-    result: never a re-run per report or per year.
+    result: never a re-run per report or per year. With `workers` > 1 the datasets' calls
+    run side by side in processes forked from this one (GX already loaded).
     """
     verdicts = {r.report_id or "": Verdict(r.report_id or "") for r in results}
     names = sorted({"reports", *(d for r in results for d in r.datasets)})
-    for dataset in names:
-        typed = []
-        together = _schema(dataset, [row for res in results for row in _records(res, dataset)])
-        for res in results:  # report by report only when the batch's rows do not all fit
-            finding = together if together.success else _schema(dataset, _records(res, dataset))
-            verdicts[res.report_id or ""].findings.append(finding)
-            if finding.success and _records(res, dataset):
-                typed.append(res)
-        if not typed:
-            continue
-        ids = [r.report_id or "" for r in typed]
-        found = _gx(dataset, [row for r in typed for row in _records(r, dataset)], ids)
-        for rid in ids:
-            verdicts[rid].findings.extend(found[rid])
+    for found in _each_dataset(names, results, workers):
+        for rid, findings in found.items():
+            verdicts[rid].findings.extend(findings)
     _check_findings(results, verdicts)
     for res in results:
         finish(res, verdicts[res.report_id or ""])
     return verdicts
+
+
+def _dataset(dataset: str, results: list[ReportResult]) -> dict[str, list[Finding]]:
+    """One dataset of every report: the contract's schema (report by report only when the
+    batch's rows do not all fit), then the suite on the rows that fit, in one GX call."""
+    out: dict[str, list[Finding]] = defaultdict(list)
+    typed = []
+    together = _schema(dataset, [row for res in results for row in _records(res, dataset)])
+    for res in results:
+        finding = together if together.success else _schema(dataset, _records(res, dataset))
+        out[res.report_id or ""].append(finding)
+        if finding.success and _records(res, dataset):
+            typed.append(res)
+    if typed:
+        ids = [r.report_id or "" for r in typed]
+        found = _gx(dataset, [row for r in typed for row in _records(r, dataset)], ids)
+        for rid in ids:
+            out[rid].extend(found[rid])
+    return out
+
+
+_BATCH: list[ReportResult] = []  # the batch a forked process validates (inherited, not pickled)
+
+
+def _dataset_of_batch(dataset: str) -> dict[str, list[Finding]]:
+    return _dataset(dataset, _BATCH)
+
+
+def _each_dataset(names: list[str], results: list[ReportResult], workers: int) -> list[dict[str, list[Finding]]]:
+    """`_dataset` of each name, in order: here, or on `workers` processes forked from this one
+    (they inherit GX and the batch; only findings travel back). A pool that cannot start or
+    breaks leaves the work to this process."""
+    if workers > 1 and len(names) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        global _BATCH
+        _BATCH = results
+        try:
+            with ProcessPoolExecutor(min(workers, len(names)), mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(_dataset_of_batch, names))
+        except (BrokenProcessPool, OSError) as err:
+            log.warning("validating in this process alone (%s)", err or type(err).__name__)
+        finally:
+            _BATCH = []
+    return [_dataset(name, results) for name in names]
 
 
 def validate_report(res: ReportResult) -> Verdict:

@@ -69,8 +69,10 @@ def commit_report(processed: Path, report_id: str, tables: dict[str, pa.Table],
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
     for dataset, table in tables.items():
-        pq.write_table(_stamped(table.drop_columns(["report_id"])), stage / f"{dataset}.parquet")
-        _fsync(stage / f"{dataset}.parquet")
+        with open(stage / f"{dataset}.parquet", "wb") as fh:
+            pq.write_table(_stamped(table.drop_columns(["report_id"])), fh)
+            fh.flush()
+            os.fsync(fh.fileno())
     if record is not None:
         _fsync_write(stage / RECORD, json.dumps(record, sort_keys=True).encode())
     marker = stage / f"{COMMIT}.tmp"
@@ -204,14 +206,13 @@ def json_lines(path: Path, head: dict[str, Any], key: str, items: Iterable[Any])
         tmp.unlink(missing_ok=True)
 
 
-def checks(interim: Path, verdicts: list[Any]) -> None:
-    """Each validated report's reconciliation rows (`reconcile.checks`) under
+def checks(interim: Path, report_id: str, rows: list[dict[str, Any]]) -> None:
+    """A validated report's reconciliation rows (`reconcile.checks`) under
     `interim/conciliaciones/<report_id>.json`, for the Data Docs site to validate again."""
-    for verdict in verdicts:
-        try:
-            json_atomic(interim / "conciliaciones" / f"{verdict.report_id}.json", verdict.checks)
-        except OSError as err:
-            log.warning("%s: reconciliation rows not kept in %s (%s)", verdict.report_id, interim, err.strerror)
+    try:
+        json_atomic(interim / "conciliaciones" / f"{report_id}.json", rows)
+    except OSError as err:
+        log.warning("%s: reconciliation rows not kept in %s (%s)", report_id, interim, err.strerror)
 
 
 def quarantine(out: Path, payload: dict[str, Any]) -> None:
