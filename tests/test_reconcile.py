@@ -56,6 +56,23 @@ def test_a_subtotal_covers_the_rows_since_the_previous_subtotal_only() -> None:
     assert reconcile.covered({"contratacion": rows, "totales": totals}, totals[1]) == rows[2:]
 
 
+def test_rows_without_a_position_are_in_no_subtotal_and_a_total_without_one_cuts_nothing() -> None:
+    """Rows and totals read from running text may carry no position (`_seq`): such a row is
+    left out of every subtotal (only a grand total covers it), and such a total does not end
+    the run of rows the next subtotal covers."""
+    rows = [row(0, monto_usd=D(1)), row(1, monto_usd=D(2)), row(2, monto_usd=D(4))]
+    loose = {"monto_usd": D(100), "source_line": 50}
+    grand = total("contratacion", "monto_usd", "107", 9, "Total")
+    unplaced = {**total("contratacion", "monto_usd", "999", 0, "Subtotal suelto")}
+    del unplaced["_seq"]
+    sub = total("contratacion", "monto_usd", "7", 3, "Subtotal")
+    data = {"contratacion": [*rows, loose], "totales": [unplaced, sub, grand]}
+    assert reconcile.covered(data, sub) == rows
+    assert reconcile.covered({"contratacion": [*rows, loose], "totales": [sub]}, sub) == rows
+    assert reconcile.covered(data, grand) == [*rows, loose]
+    assert reconcile.covered(data, unplaced) == [*rows, loose]
+
+
 def test_a_total_of_one_year_and_state_sums_only_that_year_and_state() -> None:
     rows = [row(0, anio=2023, estado="adjudicado", monto_usd=D(5)),
             row(0, anio=2024, estado="adjudicado", monto_usd=D(7)),
@@ -120,6 +137,7 @@ def test_no_derived_check_for_a_single_year_or_without_a_measure() -> None:
 @pytest.mark.parametrize(("fields", "name"), [
     ({"seguro": "Campesino", "prestacion": "Vejez"}, "Campesino / Vejez"),
     ({"sector": "Privado", "tipo_afiliado": None, "unidad": "Loja"}, "Privado / Loja"),
+    ({"tipo_afiliado": "Voluntario", "anio": 2024}, "Voluntario"),
     ({}, ""),
 ])
 def test_a_row_is_named_as_a_reader_finds_it(fields: dict, name: str) -> None:
@@ -148,6 +166,7 @@ def test_a_verdict_becomes_validaciones_rows_and_a_quarantine_record() -> None:
     res = ReportResult("raw/r.pdf", report_id="r", datasets={"afiliados": [{"afiliados": D(1)}]})
     parked = verdict.quarantined(res)
     assert parked["failed"] == ["afiliados: not_null"] and parked["datasets"] == res.datasets
+    assert parked["report_id"] == "r"
     assert parked["source_file"] == "raw/r.pdf" and parked["findings"][0]["observed"] == "3 unexpected"
 
 

@@ -14,13 +14,18 @@ from conftest import RAW
 from extract.contract import SCHEMAS
 from extract.model import ReportResult
 from extract.report import extract_report
-from extract.validate import validate_report
+from extract.validate import validate_reports
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
     tmp = tmp_path_factory.mktemp("val")
     return extract_report(RAW / "iess-nacional-2024.txt", RAW.parent, tmp)
+
+
+def validate_report(res: ReportResult):
+    """One report validated as a batch of its own."""
+    return validate_reports([res])[res.report_id or ""]
 
 
 def _verdict(res: ReportResult, tmp: Path):

@@ -85,7 +85,7 @@ def test_unexpected_values_are_all_counted_and_shown_within_the_column_width(loj
     rows = bad.datasets["afiliados"]
     for r in rows:
         r["afiliados"] = Decimal(-1)
-    [finding] = failed(validate.validate_report(bad), "afiliados")
+    [finding] = failed(validate.validate_reports([bad])["bad"], "afiliados")
     assert finding.observed is not None
     assert finding.observed.startswith(f"{len(rows)} unexpected: ")
     assert finding.observed.count("-1") > 10 and len(finding.observed) == 500
@@ -148,7 +148,7 @@ def test_a_warning_never_blocks_and_becomes_an_anomaly(loja: ReportResult) -> No
     over = as_report(loja, "over")
     over.datasets["presupuesto"][0]["ejecucion_pct"] = Decimal("150.00")
     before = len(over.datasets.get("anomalias", []))
-    verdict = validate.validate_report(over)
+    verdict = validate.validate_reports([over])["over"]
     assert not verdict.blocked
     warned = [f for f in failed(verdict, "presupuesto") if f.expectation == "expect_column_values_to_be_between"]
     assert [f.severity for f in warned] == ["warning"]

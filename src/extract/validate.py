@@ -220,11 +220,6 @@ def _each_dataset(names: list[str], results: list[ReportResult], workers: int) -
     return [_dataset(name, results) for name in names]
 
 
-def validate_report(res: ReportResult) -> Verdict:
-    """One report's verdict (see `validate_reports`)."""
-    return validate_reports([res])[res.report_id or ""]
-
-
 #: The reconciliation checks' suite: a derived frame, one row per check (`reconcile.checks`), so a
 #: failed reconciliation is a failed GX expectation like any other.
 CHECKS = "conciliaciones"
