@@ -217,9 +217,9 @@ def test_a_budget_table_cut_before_its_total_is_an_anomaly(tmp_path: Path) -> No
 def test_a_misspelt_spec_key_is_an_error_naming_it() -> None:
     from extract.tables.spec import SpecError, TableSpec
 
-    with pytest.raises(SpecError, match="unknown key.*header_word\\b"):
+    with pytest.raises(SpecError, match="^specs/table-presupuesto.toml: unknown key.*header_word\\b"):
         TableSpec.from_dict("presupuesto", {"dataset": "presupuesto", "label": "unidad", "header_word": []})
-    with pytest.raises(SpecError, match="columns\\[0\\].mach"):
+    with pytest.raises(SpecError, match="^specs/table-presupuesto.toml: .*columns\\[0\\].mach"):
         TableSpec.from_dict("presupuesto", {"dataset": "presupuesto", "label": "unidad",
                                             "columns": [{"field": "x", "kind": "money", "mach": []}]})
 

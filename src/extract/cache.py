@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from extract.write import json_atomic
 
 CACHE_DIR = ".cache"
 FORMAT = 2  # bump when the stored shape changes
@@ -71,12 +72,4 @@ def load(interim: Path, key: str) -> dict[str, Any] | None:
 
 def save(interim: Path, key: str, fields: dict[str, Any]) -> None:
     """Store `fields` (JSON-able, Decimals and datetimes included) under `key`, atomically."""
-    path = _path(interim, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps({"format": FORMAT, "key": key, "result": fields}, default=_encode,
-                                  ensure_ascii=False), "utf-8")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    json_atomic(_path(interim, key), {"format": FORMAT, "key": key, "result": fields}, default=_encode, indent=None)

@@ -23,6 +23,7 @@ from typing import Any
 
 from extract.cache import CACHE_DIR
 from extract.textutil import safe
+from extract.write import json_atomic
 
 log = logging.getLogger("extract.pipeline")
 
@@ -105,16 +106,10 @@ def remember(interim: Path, seen: dict[str, tuple[list[int], str]], current: set
     written atomically."""
     index = {k: v for k, v in _load_index(interim).items() if k in current}
     index.update({source: {"stamp": st, "sha256": sha} for source, (st, sha) in seen.items()})
-    path = _index_path(interim)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(index, sort_keys=True), "utf-8")
-        tmp.replace(path)
+        json_atomic(_index_path(interim), index, indent=None)
     except OSError as err:
         log.warning("the index of inputs read was not updated (%s)", err.strerror)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def digest_of(path: Path) -> str:

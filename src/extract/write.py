@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -157,12 +157,14 @@ def remove_report(processed: Path, report_id: str) -> None:
             shutil.rmtree(part)
 
 
-def json_atomic(path: Path, obj: Any) -> None:
-    """JSON for a person to read, written atomically (temp file of this process + rename)."""
+def json_atomic(path: Path, obj: Any, default: Callable[[Any], Any] | None = None,
+                indent: int | None = 1) -> None:
+    """JSON (for a person to read, unless `indent` is None), written atomically (temp file of
+    this process + rename); `default` encodes what JSON has no type for (Decimals as text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1, default=_json_default), "utf-8")
+        tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=indent, default=default or _json_default), "utf-8")
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
