@@ -76,6 +76,12 @@ def test_a_failing_row_blames_its_report_only_in_one_call_per_dataset(loja: Repo
     details = json.loads(finding.details or "{}")
     assert details["column"] == "afiliados" and "batch_id" not in details
     assert not verdicts["a"].blocked and not verdicts["c"].blocked
+    same = [f for f in verdicts["a"].findings if (f.dataset, f.expectation, f.details) ==
+            (finding.dataset, finding.expectation, finding.details)]
+    assert [(f.success, f.observed) for f in same] == [(True, None)]  # nothing to show where it held
+    [columns] = [f for f in verdicts["a"].findings
+                 if (f.dataset, f.expectation) == ("afiliados", "expect_table_columns_to_match_set")]
+    assert columns.success and columns.observed is not None and "tipo_afiliado" in columns.observed
     # every report has every expectation of every dataset it has, passed or not
     assert len(verdicts["a"].findings) > len(loja.datasets) and all(f.success for f in verdicts["a"].findings)
 
@@ -113,6 +119,11 @@ def test_a_row_that_does_not_fit_the_contract_blames_its_report_only(loja: Repor
     b.datasets["afiliados"][0]["afiliados"] = "muchos"
     verdicts = validate.validate_reports([a, b])
     assert verdicts["b"].failed == ["afiliados: contract_schema"]
+    [bad] = [f for f in verdicts["b"].findings if f.dataset == "afiliados"]
+    assert (bad.severity, bad.success, bad.observed) == ("critical", False, None)
+    assert bad.details and "muchos" in bad.details
+    assert {(f.severity, f.success) for f in verdicts["a"].findings if f.expectation == "contract_schema"} == \
+        {("critical", True)}
     assert [f.expectation for f in verdicts["b"].findings if f.dataset == "afiliados"] == ["contract_schema"]
     assert [f.success for f in verdicts["a"].findings if f.expectation == "contract_schema"] == \
         [True] * len({"reports", *loja.datasets})
@@ -200,3 +211,20 @@ def test_validating_on_forked_processes_gives_the_same_verdicts(loja: ReportResu
     assert {rid: v.checks for rid, v in side_by_side.items()} == {rid: v.checks for rid, v in alone.items()}
     assert [r.datasets.get("anomalias") for r in twin] == [r.datasets.get("anomalias") for r in batch]
     assert side_by_side["b"].blocked and not side_by_side["c"].blocked
+
+
+def test_a_report_without_a_dataset_another_has_is_validated_on_what_it_has(loja: ReportResult) -> None:
+    full, short = as_report(loja, "full"), as_report(loja, "short")
+    del short.datasets["afiliados"]
+    verdicts = validate.validate_reports([full, short])
+    assert not verdicts["short"].blocked
+    assert [f.expectation for f in verdicts["short"].findings if f.dataset == "afiliados"] == ["contract_schema"]
+    assert len([f for f in verdicts["full"].findings if f.dataset == "afiliados"]) > 1
+
+
+def test_with_workers_the_gx_calls_run_in_forked_processes(loja: ReportResult, gx_calls: list[str]) -> None:
+    """Calls made in a forked process are not seen here: with two workers none is; alone, all."""
+    validate.validate_reports([as_report(loja, "a")], workers=2)
+    assert gx_calls == []
+    validate.validate_reports([as_report(loja, "a")], workers=1)
+    assert sorted(gx_calls) == sorted({"reports", *(d for d, rows in loja.datasets.items() if rows)})
