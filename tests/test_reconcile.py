@@ -4,6 +4,7 @@ report and how its warnings become anomalies. Figures are invented."""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal as D
 
 import pytest
@@ -88,6 +89,9 @@ def test_percent_totals_and_totals_of_an_absent_measure_are_not_summed() -> None
     totals = [total("afiliados", "participacion_pct", "100", 1), total("afiliados", "pensionistas", "9", 1),
               total("pensiones", "afiliados", "10", 1)]
     assert reconcile.checks({"afiliados": rows, "totales": totals}) == []
+    # and they do not stop the totals after them from being checked
+    [check] = reconcile.checks({"afiliados": rows, "totales": [*totals, total("afiliados", "afiliados", "10", 1)]})
+    assert (check["check"], check["diferencia"]) == ("reconcile_total:afiliados", D(0))
 
 
 def test_an_empty_cell_counts_as_zero_in_a_sum() -> None:
@@ -101,7 +105,7 @@ def test_budget_execution_is_devengado_over_codificado_in_percent_to_the_cent() 
               row(1, unidad="Sin código", codificado_usd=D(0), devengado_usd=D(2), ejecucion_pct=D(1)),
               row(2, unidad="Sin porcentaje", codificado_usd=D(3), devengado_usd=D(2), ejecucion_pct=None)]
     [check] = reconcile.checks({"presupuesto": budget})
-    assert (check["check"], check["etiqueta"]) == ("derived:ejecucion_pct", "Salud")
+    assert (check["dataset"], check["check"], check["etiqueta"]) == ("presupuesto", "derived:ejecucion_pct", "Salud")
     assert (check["calculado"], check["diferencia"], check["tolerancia"]) == (D("66.67"), D(0), tolerances.PERCENT)
     assert check["location"] == "page 7"
 
@@ -114,7 +118,7 @@ def _by_year(seq: int, label: str, values: dict[int, str], shown: dict[str, str]
 def test_a_printed_change_is_the_last_year_less_the_first() -> None:
     rows = _by_year(0, "General", {2022: "100", 2023: "130", 2024: "150"}, {"variacion": "50"})
     [check] = reconcile.checks({"afiliados": rows})
-    assert (check["check"], check["etiqueta"]) == ("derived:variacion", "General")
+    assert (check["dataset"], check["check"], check["etiqueta"]) == ("afiliados", "derived:variacion", "General")
     assert (check["impreso"], check["calculado"], check["diferencia"]) == (D(50), D(50), D(0))
 
 
@@ -168,6 +172,21 @@ def test_a_verdict_becomes_validaciones_rows_and_a_quarantine_record() -> None:
     assert parked["failed"] == ["afiliados: not_null"] and parked["datasets"] == res.datasets
     assert parked["report_id"] == "r"
     assert parked["source_file"] == "raw/r.pdf" and parked["findings"][0]["observed"] == "3 unexpected"
+
+
+def test_a_failed_warning_is_logged_naming_the_report_dataset_check_and_values(
+        caplog: pytest.LogCaptureFixture) -> None:
+    res = ReportResult("raw/r.pdf", report_id="r")  # no anomalies yet
+    with caplog.at_level(logging.INFO, logger="extract.validate"):
+        finish(res, Verdict("r", [
+            Finding("afiliados", "reconcile_total:afiliados", "warning", False, "printed 1 vs computed 2"),
+            Finding("afiliados", "not_null", "critical", False, "2 unexpected"),
+            Finding("afiliados", "in_set", "critical", True)]))
+    assert [a["problem"] for a in res.datasets["anomalias"]] == ["reconcile_total:afiliados failed (None)"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "r: afiliados: reconcile_total:afiliados failed: printed 1 vs computed 2",
+        "r: validate: 3 checks, 1 critical failures, 1 warnings"]
+    assert [r.levelname for r in caplog.records] == ["WARNING", "INFO"]
 
 
 def test_each_failed_warning_becomes_an_anomaly_and_nothing_else_does() -> None:
