@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import regex
-
-from extract import duplicates, engines, lock, runreport, validate, write
+from extract import duplicates, engines, lock, outcome, validate, write
 from extract.inputs import Job, known_digests, list_inputs, remember
 from extract.model import ReportResult
 from extract.publish import publish_all, publish_failed
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
 from extract.textutil import safe
-from extract.verdicts import Verdict
 
 log = logging.getLogger("extract.pipeline")
 
@@ -168,78 +164,10 @@ def _run(opts: RunOptions) -> int:
     if not opts.only:
         _withdraw_stale(opts, published, seen, {r.source_file for r in results if not r.failed},
                         unknown_failures)
-    _write_run_report(opts, results, publish, verdicts if publish else {}, written_all)
-    try:
-        stats = _run_stats(results, clock.seconds, time.perf_counter() - started)
-        stats["duplicate_extractions"] = len(extracted) - len({r.report_id or r.source_file for r in extracted})
-        write.json_atomic(opts.interim / "run.json", stats)
-    except OSError as err:
-        log.warning("run statistics not written to %s (%s)", opts.interim, err.strerror)
-    log.info("done: %s", _summary(results, publish, verdicts if publish else {}, written_all, failures))
+    outcome.write_report(opts.interim, opts.root, results, publish, verdicts if publish else {}, written_all)
+    outcome.write_stats(opts.interim, results, extracted, clock.seconds, time.perf_counter() - started)
+    log.info("done: %s", outcome.summary(results, publish, verdicts if publish else {}, written_all, failures))
     return 1 if failures else 0
-
-
-def _summary(results: list[ReportResult], publish: list[ReportResult], verdicts: dict[str, Verdict],
-             written: list[bool], failures: int) -> str:
-    """`4 report(s): 2 ok, 1 partial, 1 failed; 6 validation warning(s), 12 anomalies ...;
-    failed: raw/x.pdf (why)`, each failed file named, a cached failure too."""
-    states: Counter[str] = Counter()
-    for res, done in zip(publish, written, strict=True):
-        states["quarantined" if verdicts[res.report_id or ""].blocked else res.report["status"] if done
-               else "not written"] += 1
-    states["unchanged"] = sum(1 for r in results if not r.failed) - len(publish)
-    states["failed"] = sum(1 for r in results if r.failed)
-    warnings = sum(1 for v in verdicts.values() for f in v.findings if f.severity == "warning" and not f.success)
-    anomalies = sum(len(r.datasets.get("anomalias", [])) for r in publish)
-    parts = ", ".join(f"{n} {state}" for state, n in states.items() if n)
-    failed = "".join(f"; failed: {safe(r.source_file)} ({r.error})" for r in results if r.failed)
-    return (f"{len(results)} report(s): {parts or 'none'}; {warnings} validation warning(s), {anomalies} "
-            f"anomalie(s) in what was written (see processed/validaciones, processed/anomalias){failed}")
-
-
-def _write_run_report(opts: RunOptions, results: list[ReportResult], publish: list[ReportResult],
-                      verdicts: dict[str, Verdict], written: list[bool]) -> None:
-    """`interim/report.html`: what became of each input of this run (`runreport`)."""
-    statuses = {r.source_file: "failed" if r.failed else "unchanged" for r in results}
-    for res, done in zip(publish, written, strict=True):
-        blocked = verdicts[res.report_id or ""].blocked
-        statuses[res.source_file] = "quarantined" if blocked else res.report["status"] if done else "not written"
-    failed = {rid: [f for f in v.findings if not f.success] for rid, v in verdicts.items()}
-    links = {r.source_file: f"{r.report_id}/{Path(r.source_file).name}" for r in results
-             if r.report_id and (opts.interim / r.report_id / Path(r.source_file).name).is_dir()}
-    pictures = _not_found_pages(opts, results)
-    try:
-        write.text_atomic(opts.interim / "report.html",
-                          runreport.render(results, statuses, failed, links, pictures))
-    except OSError as err:
-        log.warning("run report not written to %s (%s)", opts.interim, err.strerror)
-
-
-_NOT_FOUND_AT = regex.compile(r"^page (\d+)")
-
-
-def _not_found_pages(opts: RunOptions, results: list[ReportResult]) -> dict[tuple[str, str], str]:
-    """For each table not found in a PDF extracted by this run, an `extract debug` picture of
-    the page its section starts on (what the table strategies saw there), by (source file,
-    dataset): its path relative to `interim/`."""
-    from extract.debug import page_png
-
-    out: dict[tuple[str, str], str] = {}
-    for res in results:
-        if res.failed or res.cached or res.kind != "pdf" or not res.report_id:
-            continue
-        for a in res.datasets.get("anomalias", []):
-            m = _NOT_FOUND_AT.match(a.get("location") or "")
-            if not (m and a.get("dataset") and a.get("problem", "").startswith("table not found")):
-                continue
-            path = Path(res.source_file) if Path(res.source_file).is_absolute() else opts.root / res.source_file
-            try:
-                png = page_png(path, int(m[1]), opts.interim / res.report_id / "debug")
-            except Exception as err:  # a picture is a help, never a reason to fail the run
-                log.warning("%s: no debug picture of page %s (%s)", safe(res.source_file), m[1], err)
-                continue
-            out[(res.source_file, a["dataset"])] = png.relative_to(opts.interim).as_posix()
-    return out
 
 
 def _withdraw_stale(opts: RunOptions, published: dict[str, dict[str, Any]], seen: set[str],
@@ -261,13 +189,4 @@ def _withdraw_stale(opts: RunOptions, published: dict[str, dict[str, Any]], seen
         log.info("%s: its input is gone from %s; removing its rows", rid, opts.raw)
         write.remove_report(opts.processed, rid)
 
-
-def _run_stats(results: list[ReportResult], run_stages: dict[str, float], seconds: float) -> dict[str, Any]:
-    return {
-        "seconds": seconds,
-        "run_stages": run_stages,
-        "reports": [{"report_id": r.report_id, "source_file": r.source_file, "cached": r.cached,
-                     "pages": (r.report or {}).get("pages"), "failed": r.failed,
-                     "timings": r.timings} for r in results],
-    }
 
