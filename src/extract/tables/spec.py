@@ -400,7 +400,9 @@ def loose(pattern: str) -> regex.Pattern:
 DEFAULT_END = (r"(^|\|\s*)fuente\s*:", r"^cifras (acumuladas|en usd)", r"^elaborado por")
 
 
-def load_specs() -> list[TableSpec]:
-    """Every table spec shipped with the package, in file-name order."""
+@cache
+def load_specs() -> tuple[TableSpec, ...]:
+    """Every table spec shipped with the package, checked and built once per process, by
+    dataset and `order`."""
     loaded = [TableSpec.from_dict(name, d) for name, d in specs.table_specs().items()]
-    return sorted(loaded, key=lambda s: (s.dataset, s.order))
+    return tuple(sorted(loaded, key=lambda s: (s.dataset, s.order)))
