@@ -99,3 +99,18 @@ def test_a_pool_run_reads_each_input_once_too(tmp_path: Path, workers: int) -> N
     index = (tmp_path / "interim" / ".cache" / inputs.INDEX).read_text("utf-8")
     assert "raw/iess-loja-2024.pdf" in index and "raw/iess-tungurahua-2024.pdf" in index
     assert _opens_during_run(tmp_path, workers=workers) == {}  # the workers' stamps were recorded
+
+
+def test_a_file_changed_after_the_batch_hashed_it_is_hashed_again_by_its_worker(tmp_path: Path) -> None:
+    """The batch's digest goes with the file's identity when it was taken; a worker reading a
+    file changed since (a copy being replaced) does not trust it."""
+    from extract.report import extract_report
+
+    _raw(tmp_path, [NAT_TXT])
+    path = tmp_path / "raw" / NAT_TXT.name
+    stale = inputs.digest_of(path)
+    path.write_bytes(path.read_bytes().replace(b"IESS", b"I.E.S.S.", 1))
+    res = extract_report(path, tmp_path, tmp_path / "interim", known=stale)
+    assert res.sha256 != stale.sha256 and res.sha256 == inputs.digest_of(path).sha256
+    same = extract_report(path, tmp_path, tmp_path / "interim-2", known=inputs.digest_of(path))
+    assert same.sha256 == res.sha256

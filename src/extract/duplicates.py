@@ -15,7 +15,7 @@ import regex
 from extract import tolerances
 from extract.identify import NotAReport, identify
 from extract.ingest import head_and_tail, text_of
-from extract.inputs import digest_of
+from extract.inputs import Digest, digest_of
 from extract.model import ReportResult
 from extract.report import relative
 from extract.textutil import safe
@@ -23,8 +23,8 @@ from extract.textutil import safe
 log = logging.getLogger("extract.pipeline")
 
 def without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str, Any]],
-                   known: dict[Path, str | None]) -> dict[Path, str | None]:
-    """The inputs (path -> sha256 when known) less byte-identical copies, skipped before any
+                   known: dict[Path, Digest | None]) -> dict[Path, Digest | None]:
+    """The inputs (path -> digest when known) less byte-identical copies, skipped before any
     extraction: of a set of copies, the one a report was published from is kept, else the
     first by name. Only inputs that share their size with another are hashed here (the
     others cannot be copies; `known` spares an unchanged file the reading)."""
@@ -44,8 +44,8 @@ def without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str
         by_digest: dict[str, list[Path]] = defaultdict(list)
         for path in same_size:
             try:
-                digests[path] = digests.get(path) or digest_of(path)
-                by_digest[str(digests[path])].append(path)
+                digest = digests[path] = digests.get(path) or digest_of(path)
+                by_digest[digest.sha256].append(path)
             except OSError:
                 by_digest[f"unreadable:{path}"].append(path)  # left to the extraction to report
         for copies in by_digest.values():
@@ -66,8 +66,8 @@ def _kind_by_name(path: Path) -> str:
     return "pdf" if path.suffix.lower() == ".pdf" else "text"
 
 
-def without_twins(inputs: dict[Path, str | None], root: Path,
-                  only: bool = False) -> tuple[dict[Path, str | None], dict[Path, str | None]]:
+def without_twins(inputs: dict[Path, Digest | None], root: Path,
+                  only: bool = False) -> tuple[dict[Path, Digest | None], dict[Path, str | None]]:
     """The inputs less each text that is a PDF's own text, found before extraction from
     their text (the PDF's opening and last pages, the text file's opening): both name the same
     report (`identify`) and most of the PDF's figures there are in the text

@@ -34,11 +34,20 @@ SETTLED_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
+class Digest:
+    """An input's sha256 and the file's identity (size, mtime, inode) it was taken at: the
+    worker uses it only if the file it reads still has that identity."""
+
+    sha256: str
+    seen: list[int]
+
+
+@dataclass(frozen=True)
 class Job:
-    """One input to extract, with its sha256 when the batch already knows it."""
+    """One input to extract, with its digest when the batch already knows it."""
 
     path: Path
-    sha256: str | None = None
+    digest: Digest | None = None
 
     @property
     def name(self) -> str:
@@ -63,12 +72,17 @@ def list_inputs(raw: Path) -> list[Path]:
     return out
 
 
+def identity(st: os.stat_result) -> list[int]:
+    """What tells a file unchanged: its size, modification time and inode."""
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
 def stamp(st: os.stat_result) -> list[int] | None:
-    """What identifies an unchanged file, from its stat taken before it was read; None when
+    """The identity to record of a file, from its stat taken before it was read; None when
     it was modified too recently to be trusted (`SETTLED_NS`)."""
     if time.time_ns() - st.st_mtime_ns < SETTLED_NS:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+    return identity(st)
 
 
 def _index_path(interim: Path) -> Path:
@@ -83,20 +97,20 @@ def _load_index(interim: Path) -> dict[str, Any]:
     return index if isinstance(index, dict) else {}
 
 
-def known_digests(paths: list[Path], sources: dict[Path, str], interim: Path) -> dict[Path, str | None]:
-    """Each input's sha256 as recorded when it was last read, if its size, modification time
+def known_digests(paths: list[Path], sources: dict[Path, str], interim: Path) -> dict[Path, Digest | None]:
+    """Each input's digest as recorded when it was last read, if its size, modification time
     and inode are still the recorded ones; None otherwise (the worker will hash it)."""
     index = _load_index(interim)
-    out: dict[Path, str | None] = {}
+    out: dict[Path, Digest | None] = {}
     for path in paths:
         entry = index.get(sources[path])
         try:
-            st = path.stat()
+            now = identity(path.stat())
         except OSError:
             out[path] = None
             continue
-        ok = isinstance(entry, dict) and entry.get("stamp") == [st.st_size, st.st_mtime_ns, st.st_ino]
-        out[path] = str(entry["sha256"]) if ok and isinstance(entry, dict) else None
+        ok = isinstance(entry, dict) and entry.get("stamp") == now and isinstance(entry.get("sha256"), str)
+        out[path] = Digest(entry["sha256"], now) if ok and isinstance(entry, dict) else None
     return out
 
 
@@ -112,7 +126,8 @@ def remember(interim: Path, seen: dict[str, tuple[list[int], str]], current: set
         log.warning("the index of inputs read was not updated (%s)", err.strerror)
 
 
-def digest_of(path: Path) -> str:
-    """The sha256 of a file read in chunks (an input over the size limit is not loaded)."""
+def digest_of(path: Path) -> Digest:
+    """The digest of a file read in chunks (an input over the size limit is not loaded)."""
     with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        seen = identity(os.fstat(fh.fileno()))
+        return Digest(hashlib.file_digest(fh, "sha256").hexdigest(), seen)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import duplicates, engines, lock, outcome, validate, write
-from extract.inputs import Job, known_digests, list_inputs, remember
+from extract.inputs import Digest, Job, known_digests, list_inputs, remember
 from extract.model import ReportResult
 from extract.publish import publish_all, publish_failed
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
@@ -38,14 +38,15 @@ class RunOptions:
     limits: Limits = field(default_factory=lambda: Limits())
 
 
-def _map(inputs: dict[Path, str | None], opts: RunOptions, meanwhile: engines.Meanwhile = None) -> list[ReportResult]:
-    """Results for every input (path -> sha256 when known): cached ones of known inputs read
+def _map(inputs: dict[Path, Digest | None], opts: RunOptions,
+         meanwhile: engines.Meanwhile = None) -> list[ReportResult]:
+    """Results for every input (path -> its digest when known): cached ones of known inputs read
     here, the rest by the engine (a worker reads and hashes each input once, and may still
     find it cached); a parallel engine runs `meanwhile` here while its workers extract."""
     results: dict[Path, ReportResult] = {}
     todo = []
     for path, digest in inputs.items():
-        hit = None if opts.force or not digest else cached_result(path, digest, opts.root, opts.interim)
+        hit = None if opts.force or not digest else cached_result(path, digest.sha256, opts.root, opts.interim)
         if hit is None:
             todo.append(Job(path, digest))
         else:
@@ -69,7 +70,7 @@ def _map(inputs: dict[Path, str | None], opts: RunOptions, meanwhile: engines.Me
 
 def _extract(job: Job, extract: Callable[..., ReportResult], **options: Any) -> ReportResult:
     """An engine's work item: one input through `extract` (`report.extract_report`)."""
-    return extract(job.path, sha256=job.sha256, **options)
+    return extract(job.path, known=job.digest, **options)
 
 
 def _failed_job(job: Job, err: BaseException, opts: RunOptions) -> ReportResult:

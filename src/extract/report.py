@@ -20,7 +20,7 @@ from typing import Any
 from extract import cache, indicators, sections
 from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, Unidentified, ingest
-from extract.inputs import stamp
+from extract.inputs import Digest, identity, stamp
 from extract.model import Document, Record, ReportResult, Sink
 from extract.normalise import normalise
 from extract.ocr import INSTALL_HINT
@@ -35,12 +35,13 @@ _CACHED_FIELDS = ("source_file", "kind", "sha256", "report_id", "report", "datas
 
 
 def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None = None,
-                   sha256: str | None = None, reuse: bool = True) -> ReportResult:
+                   known: Digest | None = None, reuse: bool = True) -> ReportResult:
     """The per-report work as one function of its input file: datasets and anomalies out,
     stage outputs and the cache entry written under `interim/`. Never raises. The file is
-    read once, here; its `sha256` is computed here unless the batch knew it, and an input
-    whose digest the batch did not know may still have a cached result (same bytes, path
-    and pipeline), returned as is unless `reuse` is off (`--force`).
+    read once, here, and hashed here unless the batch `known` its digest (and it is still the
+    file the digest was taken of); an input whose digest the batch did not know may still
+    have a cached result (same bytes, path and pipeline), returned as is unless `reuse` is
+    off (`--force`).
 
     A failure of the input (not a report, damaged, too large, too slow) is cached like a
     result; a fault of the run (a bug, an unwritable `interim/`) is not, and is marked `fault`
@@ -62,9 +63,11 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
     except OSError as err:
         log.error("%s: cannot be read (%s)", safe(source), err.strerror)
         return ReportResult(source, error=f"cannot be read ({err.strerror})", fault=True)
-    digest = sha256 or hashlib.sha256(data).hexdigest()
+    if known is not None and known.seen != identity(st):
+        known = None  # changed since the batch looked: hashed again here
+    digest = known.sha256 if known else hashlib.sha256(data).hexdigest()
     seen = stamp(st) if len(data) == st.st_size else None
-    hit = cached_result(path, digest, root, interim) if reuse and not sha256 else None
+    hit = cached_result(path, digest, root, interim) if reuse and not known else None
     if hit is not None:
         hit.stamp = seen
         return hit
