@@ -70,6 +70,7 @@ def test_rows_without_a_position_are_in_no_subtotal_and_a_total_without_one_cuts
     data = {"contratacion": [*rows, loose], "totales": [unplaced, sub, grand]}
     assert reconcile.covered(data, sub) == rows
     assert reconcile.covered({"contratacion": [*rows, loose], "totales": [sub]}, sub) == rows
+    assert reconcile.covered({"contratacion": [*rows, loose]}, sub) == rows  # asked of a table alone
     assert reconcile.covered(data, grand) == [*rows, loose]
     assert reconcile.covered(data, unplaced) == [*rows, loose]
 
@@ -133,8 +134,20 @@ def test_a_printed_share_is_of_the_last_years_grand_total_not_a_subtotal() -> No
     assert (share["calculado"], share["tolerancia"]) == (D("25.00"), tolerances.SHARE)
 
 
+@pytest.mark.parametrize("measure", ["afiliados", "pensionistas", "monto_usd"])
+def test_every_table_by_year_has_its_change_checked(measure: str) -> None:
+    rows = [row(0, seguro="General", anio=y, **{measure: D(v)}, _derived={"variacion": D("7")})
+            for y, v in ((2023, "10"), (2024, "17"))]
+    [check] = reconcile.checks({"t": rows})
+    assert (check["check"], check["calculado"], check["diferencia"]) == ("derived:variacion", D(7), D(0))
+
+
 def test_no_derived_check_for_a_single_year_or_without_a_measure() -> None:
     assert reconcile.checks({"afiliados": _by_year(0, "General", {2024: "5"}, {"variacion": "5"})}) == []
+    # a row of one year does not stop the rows after it from being checked
+    rows = [*_by_year(0, "Solo", {2024: "5"}, {"variacion": "5"}),
+            *_by_year(1, "General", {2023: "1", 2024: "5"}, {"variacion": "4"})]
+    assert [c["etiqueta"] for c in reconcile.checks({"afiliados": rows})] == ["General"]
     assert reconcile.checks({"recomendaciones": [row(0, anio=2024, texto="x", _derived={"variacion": D(1)})]}) == []
 
 
@@ -180,13 +193,16 @@ def test_a_failed_warning_is_logged_naming_the_report_dataset_check_and_values(
     with caplog.at_level(logging.INFO, logger="extract.validate"):
         finish(res, Verdict("r", [
             Finding("afiliados", "reconcile_total:afiliados", "warning", False, "printed 1 vs computed 2"),
+            Finding("presupuesto", "derived:ejecucion_pct", "warning", False, "printed 5 vs computed 6", "Salud"),
             Finding("afiliados", "not_null", "critical", False, "2 unexpected"),
             Finding("afiliados", "in_set", "critical", True)]))
-    assert [a["problem"] for a in res.datasets["anomalias"]] == ["reconcile_total:afiliados failed (None)"]
+    assert [a["problem"] for a in res.datasets["anomalias"]] == [
+        "reconcile_total:afiliados failed (None)", "derived:ejecucion_pct failed (Salud)"]
     assert [r.getMessage() for r in caplog.records] == [
         "r: afiliados: reconcile_total:afiliados failed: printed 1 vs computed 2",
-        "r: validate: 3 checks, 1 critical failures, 1 warnings"]
-    assert [r.levelname for r in caplog.records] == ["WARNING", "INFO"]
+        "r: presupuesto: derived:ejecucion_pct failed: printed 5 vs computed 6",
+        "r: validate: 4 checks, 1 critical failures, 2 warnings"]
+    assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING", "INFO"]
 
 
 def test_each_failed_warning_becomes_an_anomaly_and_nothing_else_does() -> None:

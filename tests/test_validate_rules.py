@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -178,6 +179,8 @@ def test_reconciliations_are_checked_for_reports_not_blocked_only(loja: ReportRe
     assert not any(f.expectation.startswith("reconcile_total") and not f.success for f in verdicts["ok"].findings)
     [wrong] = [f for f in verdicts["off"].findings if not f.success and f.severity == "warning"]
     assert wrong.expectation.startswith("reconcile_total:") and wrong.observed is not None
+    assert wrong.dataset == off.datasets["totales"][0]["dataset"]
+    assert wrong.details is not None and wrong.details.startswith(off.datasets["totales"][0]["etiqueta"])
     assert wrong.observed.startswith("printed ") and " vs computed " in wrong.observed
     assert wrong.location is not None
     assert verdicts["blocked"].checks == []
@@ -228,3 +231,27 @@ def test_with_workers_the_gx_calls_run_in_forked_processes(loja: ReportResult, g
     assert gx_calls == []
     validate.validate_reports([as_report(loja, "a")], workers=1)
     assert sorted(gx_calls) == sorted({"reports", *(d for d, rows in loja.datasets.items() if rows)})
+
+
+def test_without_a_pool_validation_runs_here_and_says_so(loja: ReportResult, monkeypatch: pytest.MonkeyPatch,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    class NoPool:
+        def __init__(self, *args, **kwargs) -> None:
+            raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(validate, "ProcessPoolExecutor", NoPool)
+    bad = as_report(loja, "bad")
+    bad.datasets["afiliados"][0]["afiliados"] = Decimal(-1)
+    with caplog.at_level(logging.WARNING, logger="extract.validate"):
+        verdicts = validate.validate_reports([bad, as_report(loja, "ok")], workers=2)
+    assert verdicts["bad"].blocked and not verdicts["ok"].blocked
+    assert "validating in this process alone ([Errno 24] Too many open files)" in caplog.messages
+
+
+def test_gx_is_loaded_once_and_known_to_be(loja: ReportResult) -> None:
+    validate.ready()
+    assert validate.is_ready()
+    validate._context.cache_clear()
+    assert not validate.is_ready()
+    validate.ready()  # made again (GX stays imported)
+    assert validate.is_ready()

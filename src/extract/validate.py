@@ -244,11 +244,8 @@ def _check_findings(results: list[ReportResult], verdicts: dict[str, Verdict]) -
     batch = _context().get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(load_suite(CHECKS), result_format={
         "result_format": "COMPLETE", "unexpected_index_column_names": ["_row"]})
-    failed: dict[int, str] = {}
-    for r in result.results:
-        for hit in r.result.get("unexpected_index_list") or []:
-            if isinstance(hit, dict):
-                failed.setdefault(int(hit["_row"]), r.expectation_config.type)
+    failed = {int(hit["_row"]) for r in result.results for hit in r.result.get("unexpected_index_list") or []
+              if isinstance(hit, dict)}
     for row in rows:
         ok = row["_row"] not in failed
         verdicts[row["report_id"]].checks.append({k: row[k] for k in _CHECK_COLUMNS if k != "_row"})
