@@ -5,9 +5,9 @@ A run reads an input once: the worker that extracts it reads its bytes, hashes t
 parses them (`report.extract_report`). Before that, the batch needs a digest only to skip a
 byte-identical copy or to find an unchanged input's cached result, and gets it without
 reading the file where it can: an input whose size no other input shares cannot be a copy,
-and an input whose size and modification time are those recorded when it was last read has
-the digest recorded then (`interim/.cache/inputs.index`, the way git's index spares re-hashing
-unchanged files). Only inputs of one size are read here, to tell copies apart.
+and an input whose size, modification time and inode are those recorded when it was last
+read has the digest recorded then (`interim/.cache/inputs.index`, the way git's index spares
+re-hashing unchanged files). Only inputs that share a size are read here, to tell copies.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from extract import tolerances
 from extract.cache import CACHE_DIR
 from extract.textutil import safe
 from extract.write import json_atomic
@@ -28,9 +29,6 @@ from extract.write import json_atomic
 log = logging.getLogger("extract.pipeline")
 
 INDEX = "inputs.index"  # JSON; named apart from the cache entries (`<key>.json`)
-#: An input modified this recently when it was read is not recorded: a file still being
-#: written could change again within the same modification time (git's "racily clean").
-SETTLED_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -79,8 +77,8 @@ def identity(st: os.stat_result) -> list[int]:
 
 def stamp(st: os.stat_result) -> list[int] | None:
     """The identity to record of a file, from its stat taken before it was read; None when
-    it was modified too recently to be trusted (`SETTLED_NS`)."""
-    if time.time_ns() - st.st_mtime_ns < SETTLED_NS:
+    it was modified too recently to be trusted (`tolerances.INPUT_SETTLED_SECONDS`)."""
+    if time.time_ns() - st.st_mtime_ns < tolerances.INPUT_SETTLED_SECONDS * 1e9:
         return None
     return identity(st)
 

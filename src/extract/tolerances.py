@@ -46,6 +46,10 @@ MIN_TEXT_PER_PAGE = 4
 #: Share of their table values a PDF and a text must share to be one report (the text its
 #: extraction); less, and two inputs claiming one report are a conflict.
 TWIN_OVERLAP = 0.5
+#: Seconds since its last modification an input must have been left alone, when it was read,
+#: for its size, time and inode to stand for its digest in the next run (a file still being
+#: written could change again within one modification time: git's "racily clean").
+INPUT_SETTLED_SECONDS = 2.0
 
 # --- records printed side by side (`tables/records.py`) ---------------------------------------
 #: Lines the rest of a body's name may be printed below its start (`CONTRALORÍA` / a document
