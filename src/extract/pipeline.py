@@ -55,6 +55,8 @@ def _map(inputs: dict[Path, Digest | None], opts: RunOptions,
         work = partial(_extract, extract=extract_report, root=opts.root, interim=opts.interim,
                        limits=opts.limits, reuse=not opts.force)
         on_error = partial(_failed_job, opts=opts)
+        if opts.engine == "dask" or opts.workers > 1:
+            todo.sort(key=_size, reverse=True)  # largest first: no worker left alone at the end
         if opts.engine == "dask":
             computed = engines.dask(work, todo, on_error, opts.workers, opts.scheduler, meanwhile)
         elif opts.workers > 1 and len(todo) > 1:
@@ -66,6 +68,13 @@ def _map(inputs: dict[Path, Digest | None], opts: RunOptions,
     fresh = sum(not r.cached for r in results.values())
     log.info("%d input(s): %d unchanged, %d extracted", len(inputs), len(inputs) - fresh, fresh)
     return [results[p] for p in inputs]
+
+
+def _size(job: Job) -> int:
+    try:
+        return job.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _extract(job: Job, extract: Callable[..., ReportResult], **options: Any) -> ReportResult:
