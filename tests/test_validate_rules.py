@@ -255,3 +255,15 @@ def test_gx_is_loaded_once_and_known_to_be(loja: ReportResult) -> None:
     assert not validate.is_ready()
     validate.ready()  # made again (GX stays imported)
     assert validate.is_ready()
+
+
+def test_every_suite_allows_exactly_the_contracts_extraction_methods() -> None:
+    """A method added to the contract (`contract.METHODS`) must be allowed by every suite, or
+    the reports it reads would be quarantined."""
+    from extract.contract import METHODS, SCHEMAS
+
+    for dataset in SCHEMAS:
+        suite = json.loads((validate.suites_dir() / f"{dataset}.json").read_text("utf-8"))
+        allowed = [e["kwargs"]["value_set"] for e in suite["expectations"]
+                   if e["kwargs"].get("column") == "extraction_method"]
+        assert allowed == ([list(METHODS)] if "extraction_method" in SCHEMAS[dataset].names else []), dataset
