@@ -1,7 +1,7 @@
 """A run reads each input once: the worker that extracts it reads, hashes and parses its bytes;
-an unchanged input is not read at all on a re-run (its recorded size, time and digest). (A
-batch of PDFs and texts together also reads each one's opening ahead, to skip a PDF's own
-text: `test_duplicates`.)"""
+an unchanged input is not read at all on a re-run (its recorded size, time and digest). A
+batch of PDFs and texts together also reads each new one's opening ahead, to skip a PDF's own
+text."""
 
 from __future__ import annotations
 
@@ -67,8 +67,8 @@ def test_a_file_being_written_is_not_trusted_by_its_time(tmp_path: Path) -> None
     _raw(tmp_path, [NAT_TXT], age_seconds=0)  # modified just now: its stamp is not recorded
     assert _opens_during_run(tmp_path) == {NAT_TXT.name: 1}
     assert _opens_during_run(tmp_path) == {NAT_TXT.name: 1}  # hashed again, found in the cache
-    assert inputs.known_digests([tmp_path / "raw" / NAT_TXT.name], {tmp_path / "raw" / NAT_TXT.name: "raw/x"},
-                                tmp_path / "interim") == {tmp_path / "raw" / NAT_TXT.name: None}
+    assert inputs.known([tmp_path / "raw" / NAT_TXT.name], {tmp_path / "raw" / NAT_TXT.name: "raw/x"},
+                        tmp_path / "interim").digests == {tmp_path / "raw" / NAT_TXT.name: None}
 
 
 def test_only_inputs_of_one_size_are_read_to_tell_copies(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_only_inputs_of_one_size_are_read_to_tell_copies(tmp_path: Path) -> None
     (tmp_path / "raw" / "otro.txt").write_text("no es un informe", "utf-8")
     paths = inputs.list_inputs(tmp_path / "raw")
     sources = {p: p.name for p in paths}
-    known = inputs.known_digests(paths, sources, tmp_path / "interim")
+    known = inputs.known(paths, sources, tmp_path / "interim").digests
     from extract.duplicates import without_copies
 
     raw = tmp_path / "raw"
@@ -114,3 +114,14 @@ def test_a_file_changed_after_the_batch_hashed_it_is_hashed_again_by_its_worker(
     assert res.sha256 != stale.sha256 and res.sha256 == inputs.digest_of(path).sha256
     same = extract_report(path, tmp_path, tmp_path / "interim-2", known=inputs.digest_of(path))
     assert same.sha256 == res.sha256
+
+
+def test_a_batch_of_pdfs_and_texts_reads_each_opening_once_then_nothing(tmp_path: Path) -> None:
+    """The PDF's own text is told from the openings (read ahead once, the text never
+    extracted); an unchanged re-run reads nothing, the decision recorded with them."""
+    loja_txt = RAW / "iess-loja-2024.txt"
+    _raw(tmp_path, [LOJA_PDF, loja_txt, TUNG_PDF])
+    assert _opens_during_run(tmp_path) == {LOJA_PDF.name: 2, loja_txt.name: 1, TUNG_PDF.name: 2}
+    assert set(read(tmp_path, "reports").source_file) == {"raw/iess-loja-2024.pdf", "raw/iess-tungurahua-2024.pdf"}
+    assert _opens_during_run(tmp_path) == {}
+    assert set(read(tmp_path, "reports").source_file) == {"raw/iess-loja-2024.pdf", "raw/iess-tungurahua-2024.pdf"}

@@ -15,7 +15,7 @@ import regex
 from extract import tolerances
 from extract.identify import NotAReport, identify
 from extract.ingest import head_and_tail, text_of
-from extract.inputs import Digest, digest_of
+from extract.inputs import Digest, Opening, digest_of, stamp
 from extract.model import ReportResult
 from extract.report import relative
 from extract.textutil import safe
@@ -66,29 +66,29 @@ def _kind_by_name(path: Path) -> str:
     return "pdf" if path.suffix.lower() == ".pdf" else "text"
 
 
-def without_twins(inputs: dict[Path, Digest | None], root: Path,
-                  only: bool = False) -> tuple[dict[Path, Digest | None], dict[Path, str | None]]:
+def without_twins(inputs: dict[Path, Digest | None], root: Path, known: dict[Path, Opening],
+                  only: bool = False) -> tuple[dict[Path, Digest | None], dict[Path, str | None],
+                                               dict[Path, tuple[list[int] | None, Opening]]]:
     """The inputs less each text that is a PDF's own text, found before extraction from
     their text (the PDF's opening and last pages, the text file's opening): both name the same
     report (`identify`) and most of the PDF's figures there are in the text
     (`tolerances.TWIN_OVERLAP`). The PDF is read
     (pages, ruled tables); the log names the text skipped and why. Also each input's claimed
     report id (None when its text does not tell: a scan, not a report), for `--only` (read
-    only with `only`, or when the batch has both PDFs and texts by their names)."""
+    only with `only`, or when the batch has both PDFs and texts by their names), and the
+    openings read here (with the file's stamp) for the next run; an unchanged input's opening
+    is `known` and not read again."""
     claims: dict[Path, str | None] = {}
-    figures: dict[Path, set[str]] = {}
+    figures: dict[Path, frozenset[str]] = {}
     kinds: dict[Path, str] = {}
+    read: dict[Path, tuple[list[int] | None, Opening]] = {}
     if not (only or {_kind_by_name(p) for p in inputs} >= {"pdf", "text"}):
-        return inputs, claims  # no PDF beside a text: nothing to read ahead of extraction
+        return inputs, claims, read  # no PDF beside a text: nothing to read ahead of extraction
     for path in inputs:
-        kind, text = text_of(path)
-        kinds[path] = kind
-        try:
-            claims[path] = identify(head_and_tail(text)).report_id if text else None
-        except NotAReport:
-            claims[path] = None
-        if claims[path] is not None:
-            figures[path] = set(_NUMBER.findall(text))
+        opening = known.get(path) or _opening(path, read)
+        kinds[path], claims[path] = opening.kind, opening.claim
+        if opening.claim is not None:
+            figures[path] = opening.figures
     keep = dict(inputs)
     for pdf in (p for p in inputs if kinds[p] == "pdf" and claims[p]):
         for twin in (p for p in inputs if kinds[p] == "text" and claims[p] == claims[pdf] and p in keep):
@@ -98,7 +98,23 @@ def without_twins(inputs: dict[Path, Digest | None], root: Path,
                          safe(relative(twin, root)), safe(relative(pdf, root)), claims[pdf],
                          round(100 * len(a & b) / min(len(a), len(b))))
                 del keep[twin]
-    return keep, claims
+    return keep, claims, read
+
+
+def _opening(path: Path, read: dict[Path, tuple[list[int] | None, Opening]]) -> Opening:
+    """Read an input's opening (`ingest.text_of`), noting it in `read` with the file's stamp."""
+    try:
+        st: list[int] | None = stamp(path.stat())
+    except OSError:
+        st = None
+    kind, text = text_of(path)
+    try:
+        claim = identify(head_and_tail(text)).report_id if text else None
+    except NotAReport:
+        claim = None
+    opening = Opening(kind, claim, frozenset(_NUMBER.findall(text)) if claim else frozenset())
+    read[path] = (st, opening)
+    return opening
 
 
 def _values(res: ReportResult) -> set[tuple[str, str]]:

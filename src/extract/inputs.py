@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import tolerances
-from extract.cache import CACHE_DIR
+from extract.cache import CACHE_DIR, pipeline_version
 from extract.textutil import safe
 from extract.write import json_atomic
 
@@ -95,29 +95,62 @@ def _load_index(interim: Path) -> dict[str, Any]:
     return index if isinstance(index, dict) else {}
 
 
-def known_digests(paths: list[Path], sources: dict[Path, str], interim: Path) -> dict[Path, Digest | None]:
-    """Each input's digest as recorded when it was last read, if its size, modification time
-    and inode are still the recorded ones; None otherwise (the worker will hash it)."""
+@dataclass(frozen=True)
+class Opening:
+    """What an input's opening says, read ahead of extraction to tell a PDF's own text: its
+    kind by content, the report it claims (None: it does not tell) and its figures."""
+
+    kind: str
+    claim: str | None
+    figures: frozenset[str]
+
+    def to_json(self) -> dict[str, Any]:
+        """As recorded, with the pipeline version that read it (another version reads again)."""
+        return {"kind": self.kind, "claim": self.claim, "figures": sorted(self.figures),
+                "version": pipeline_version()}
+
+
+@dataclass
+class Known:
+    """What the index holds of the inputs still as they were when last read."""
+
+    digests: dict[Path, Digest | None]
+    openings: dict[Path, Opening]
+
+
+def known(paths: list[Path], sources: dict[Path, str], interim: Path) -> Known:
+    """Each input's digest and opening as recorded when it was last read, where its size,
+    modification time and inode are still the recorded ones (otherwise the worker hashes it,
+    and a batch of PDFs and texts reads its opening again)."""
     index = _load_index(interim)
-    out: dict[Path, Digest | None] = {}
+    out = Known({}, {})
     for path in paths:
+        out.digests[path] = None
         entry = index.get(sources[path])
         try:
             now = identity(path.stat())
         except OSError:
-            out[path] = None
             continue
-        ok = isinstance(entry, dict) and entry.get("stamp") == now and isinstance(entry.get("sha256"), str)
-        out[path] = Digest(entry["sha256"], now) if ok and isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or entry.get("stamp") != now:
+            continue
+        if isinstance(entry.get("sha256"), str):
+            out.digests[path] = Digest(entry["sha256"], now)
+        opening = entry.get("opening")
+        if isinstance(opening, dict) and isinstance(opening.get("figures"), list) \
+                and opening.get("version") == pipeline_version():
+            out.openings[path] = Opening(str(opening.get("kind")), opening.get("claim"),
+                                         frozenset(map(str, opening["figures"])))
     return out
 
 
-def remember(interim: Path, seen: dict[str, tuple[list[int], str]], current: set[str]) -> None:
-    """Record the stamp and sha256 of each input read by this run (source file -> (stamp,
-    sha256)) beside those recorded before of the inputs still `current`; best effort,
-    written atomically."""
+def remember(interim: Path, seen: list[tuple[str, list[int], dict[str, Any]]], current: set[str]) -> None:
+    """Record what this run learnt of its inputs by reading them, each (source file, stamp
+    when read, facts: `sha256`, `opening`), beside what was recorded of the inputs still
+    `current`; facts of one stamp add up, a new stamp replaces. Best effort, atomic."""
     index = {k: v for k, v in _load_index(interim).items() if k in current}
-    index.update({source: {"stamp": st, "sha256": sha} for source, (st, sha) in seen.items()})
+    for source, st, facts in seen:
+        old = index.get(source)
+        index[source] = {**(old if isinstance(old, dict) and old.get("stamp") == st else {}), **facts, "stamp": st}
     try:
         json_atomic(_index_path(interim), index, indent=None)
     except OSError as err:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import duplicates, engines, lock, outcome, validate, write
-from extract.inputs import Digest, Job, known_digests, list_inputs, remember
+from extract.inputs import Digest, Job, known, list_inputs, remember
 from extract.model import ReportResult
 from extract.publish import publish_all, publish_failed
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
@@ -116,15 +116,17 @@ def _run(opts: RunOptions) -> int:
     published = write.published_records(opts.processed)
     paths = list_inputs(opts.raw)
     sources = {p: relative(p, opts.root) for p in paths}
-    inputs = duplicates.without_copies(paths, opts.root, published, known_digests(paths, sources, opts.interim))
+    index = known(paths, sources, opts.interim)
+    inputs = duplicates.without_copies(paths, opts.root, published, index.digests)
     with clock("prescreen"):
-        inputs, claims = duplicates.without_twins(inputs, opts.root, only=bool(opts.only))
+        inputs, claims, opened = duplicates.without_twins(inputs, opts.root, index.openings, only=bool(opts.only))
     if opts.only:
         inputs = {p: d for p, d in inputs.items() if claims.get(p) in (opts.only, None)}  # None: unknown
     with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
         results = _map(inputs, opts, meanwhile=import_gx)
     extracted = [r for r in results if not r.cached]
-    remember(opts.interim, {r.source_file: (r.stamp, r.sha256) for r in results if r.stamp and r.sha256},
+    remember(opts.interim, [*((sources[p], st, {"opening": o.to_json()}) for p, (st, o) in opened.items() if st),
+                            *((r.source_file, r.stamp, {"sha256": r.sha256}) for r in results if r.stamp and r.sha256)],
              set(sources.values()))
     results = duplicates.deduplicate(results, published)
     if opts.only:
