@@ -41,3 +41,19 @@ def pdf_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, root = run_on(tmp_path_factory.mktemp("pdf"), [p for p in SAMPLES if p.suffix == ".pdf"])
     assert code == 0
     return root
+
+
+@pytest.fixture()
+def gx_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The datasets `validate._gx` is called on in this process, in order (one GX call each)."""
+    import extract.validate as validate
+
+    calls: list[str] = []
+    real = validate._gx
+
+    def counting(dataset: str, *args, **kwargs):
+        calls.append(dataset)
+        return real(dataset, *args, **kwargs)
+
+    monkeypatch.setattr(validate, "_gx", counting)
+    return calls

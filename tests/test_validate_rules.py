@@ -46,19 +46,6 @@ def as_report(res: ReportResult, rid: str, years_later: int = 0) -> ReportResult
     return out
 
 
-@pytest.fixture()
-def gx_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    real = validate._gx
-
-    def counting(dataset: str, *args, **kwargs):
-        calls.append(dataset)
-        return real(dataset, *args, **kwargs)
-
-    monkeypatch.setattr(validate, "_gx", counting)
-    return calls
-
-
 def failed(verdict: validate.Verdict, dataset: str) -> list[validate.Finding]:
     return [f for f in verdict.findings if f.dataset == dataset and not f.success]
 
