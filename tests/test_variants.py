@@ -224,6 +224,22 @@ def test_a_misspelt_spec_key_is_an_error_naming_it() -> None:
                                             "columns": [{"field": "x", "kind": "money", "mach": []}]})
 
 
+@pytest.mark.parametrize(("key", "value", "named"), [
+    ("end", ["fuente:", "(sin cerrar"], "end: '\\(sin cerrar'"),
+    ("sections", ["presupuesto["], "sections: 'presupuesto\\['"),
+    ("none", ["*no hubo"], "none: '\\*no hubo'"),
+    ("spans", {"field": "estado", "values": {"adjudicado": "adjudicad(o"}}, "spans.values: 'adjudicad\\(o'"),
+    ("label_code", {"field": "codigo", "pattern": "(?P<code>\\d+)"}, "label_code.pattern needs the groups"),
+])
+def test_a_spec_pattern_that_cannot_be_used_is_an_error_on_load(key: str, value: object, named: str) -> None:
+    """Patterns are compiled when the specs load: a broken one names its file and key there,
+    instead of failing inside every report's extraction."""
+    from extract.tables.spec import SpecError, TableSpec
+
+    with pytest.raises(SpecError, match=f"^specs/table-presupuesto.toml: {named}"):
+        TableSpec.from_dict("presupuesto", {"dataset": "presupuesto", "label": "unidad", key: value})
+
+
 def test_labels_centred_on_their_values_in_text_read_down_the_page() -> None:
     from extract.model import Sink
     from extract.tables.spec import load_specs

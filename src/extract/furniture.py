@@ -20,7 +20,7 @@ def running_lines(lines: list[Line], min_pages: int = 3) -> set[int]:
             edges.setdefault(line.page, []).append(i)
     if len(edges) < min_pages:
         return set()
-    shape = {i: regex.sub(r"\d+", "#", key(lines[i].text)) for idx in edges.values() for i in (idx[0], idx[-1])}
+    shape = {i: _DIGITS.sub("#", key(lines[i].text)) for idx in edges.values() for i in (idx[0], idx[-1])}
     counts: dict[str, int] = {}
     for text in shape.values():
         counts[text] = counts.get(text, 0) + 1
@@ -28,6 +28,7 @@ def running_lines(lines: list[Line], min_pages: int = 3) -> set[int]:
 
 
 _PAGE_LINE = regex.compile(r"(?:p[aá]g(?:ina)?\.?\s*)?(\d{1,3})(?:\s*(?:de|/)\s*\d{1,3})?", regex.IGNORECASE)
+_DIGITS = regex.compile(r"\d+")
 MIN_PAGE_RUN = 3  # page numbers counting up that mark the pages of a text without form feeds
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import regex
-
 from extract.model import Document, Sink
 from extract.numbers import Convention, NumberError, cell_value, column_convention
 from extract.tables.base import RawRow, RawTable
-from extract.tables.spec import FISCAL_YEAR, Column, TableSpec
+from extract.tables.spec import FISCAL_YEAR, Column, LabelCode, TableSpec
 
 _CENT = Decimal("0.01")
 
@@ -137,8 +135,8 @@ def _tidy(spec: TableSpec, base: Record, cells: list[tuple[Column, Any]], prov: 
     return out
 
 
-def _split_code(label_code: dict[str, str], label: str, field: str) -> Record:
-    m = regex.match(label_code["pattern"], label)
+def _split_code(label_code: LabelCode, label: str, field: str) -> Record:
+    m = label_code.pattern.match(label)
     if not m:
-        return {label_code["field"]: None}
-    return {label_code["field"]: m["code"], field: m["rest"].strip()}
+        return {label_code.field: None}
+    return {label_code.field: m["code"], field: m["rest"].strip()}

@@ -56,6 +56,8 @@ _FULL = regex.compile(
 )
 
 _DIGITS = regex.compile(r"^\d+$")
+_DIGITS_AND_MARKS = regex.compile(r"[\d.,]+")
+_SPACES = regex.compile(r"\s+")
 _SHORT_DECIMAL = regex.compile(r"^\d+([.,])\d{1,2}$")  # `52,80`, `0.7`: a decimal either way
 _ONE_GROUP = regex.compile(r"^\d{1,3}([.,])\d{3}$")  # `4.512`: the only ambiguous form
 _LONG_FRACTION = regex.compile(r"^\d+([.,])\d+$")  # `1234,5678`: only the decimal mark fits
@@ -121,7 +123,7 @@ def parse_core(core: str, convention: Convention | None = None) -> Decimal:
     fraction = _LONG_FRACTION.match(core)
     if fraction and convention and fraction[1] == _MARKS[convention][1]:
         return _plain(core, convention)
-    if not regex.fullmatch(r"[\d.,]+", core) or not core[0].isdigit():
+    if not _DIGITS_AND_MARKS.fullmatch(core) or not core[0].isdigit():
         raise NumberError(core, "not a number")
     raise NumberError(core, "irregular digit grouping")
 
@@ -134,7 +136,7 @@ def read(text: str, convention: Convention | None = None) -> Reading:
     value = parse_core(m["core"], convention)
     scale = m["scale"]
     if scale:
-        value *= SCALES[regex.sub(r"\s+", " ", scale.lower())]
+        value *= SCALES[_SPACES.sub(" ", scale.lower())]
     if m["sign"] or m["sign2"]:
         value = -value
     return Reading(value, percent=bool(m["pct"]), currency=bool(m["cur"]), scaled=bool(scale))

@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 import regex
 
 _WS = regex.compile(r"\s+")
+_NOT_SLUG = regex.compile(r"[^a-z0-9]+")
 
 
 def fold_ws(text: str) -> str:
@@ -31,7 +32,7 @@ def key(text: str) -> str:
 
 def slug(text: str) -> str:
     """Lowercase ASCII slug: `Santo Domingo de los Tsáchilas` -> `santo-domingo-de-los-tsachilas`."""
-    return regex.sub(r"[^a-z0-9]+", "-", key(text)).strip("-")
+    return _NOT_SLUG.sub("-", key(text)).strip("-")
 
 
 def fold_same_length(text: str) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import regex
-
 from extract import specs
 from extract.furniture import furniture
 from extract.model import Document, Line, Sink
@@ -63,7 +61,7 @@ class Found:
 
 def section_ranges(spec: TableSpec, sections: list[Section]) -> list[Section]:
     """Sections whose heading matches the spec, in document order."""
-    return [s for s in sections if any(regex.search(p, key(s.titulo)) for p in spec.sections)]
+    return [s for s in sections if spec.names_section(s.titulo)]
 
 
 def find_tables(doc: Document, sections: list[Section], sink: Sink,
@@ -193,5 +191,5 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
 
 def _states_none(spec: TableSpec, lines: list[Line]) -> bool:
     return bool(spec.none) and any(
-        regex.search(p, key(line.text)) for line in lines for p in spec.none
+        p.search(key(line.text)) for line in lines for p in spec.none
     )

@@ -19,6 +19,7 @@ from extract.tables.text import ACRONYM, header_like
 from extract.textutil import ends_open, fold_ws, key, starts_lower
 
 _YEAR_CELL = regex.compile(rf"^(?:[a-z]{{3}}[-/ ]?)?{YEAR}$", regex.IGNORECASE)
+_WRAPPED_HYPHEN = regex.compile(r"(?<=\w)-\s*\n\s*(?=\w)")  # `IESS-` / `DPL` in one cell
 _MAX_HEADER_ROWS = 6  # rows a grid header may span (grouped and wrapped headers)
 
 
@@ -50,7 +51,7 @@ class Layout:
 
 def clean(cell: str | None) -> str:
     """Cell text with wrapped lines joined (`IESS-` / `DPL` -> `IESS-DPL`) and spaces folded."""
-    text = regex.sub(r"(?<=\w)-\s*\n\s*(?=\w)", "-", cell or "")
+    text = _WRAPPED_HYPHEN.sub("-", cell or "")
     return fold_ws(text)
 
 
@@ -126,7 +127,7 @@ def _span(spec: TableSpec, text: str) -> str | None:
     if not spec.spans:
         return None
     folded = key(text)
-    hits = [v for v, p in spec.spans["values"].items() if regex.search(p, folded)]
+    hits = [v for v, p in spec.spans["values"].items() if p.search(folded)]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -208,12 +209,12 @@ def read_record_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTab
     return table
 
 
-def _record_roles(fields: dict[str, str], header: list[str]) -> dict[int, str]:
+def _record_roles(fields: dict[str, regex.Pattern], header: list[str]) -> dict[int, str]:
     """Grid column -> field, each field claimed once, in the spec's order."""
     roles: dict[int, str] = {}
     for j, text in enumerate(header):
         for field, pattern in fields.items():
-            if field not in roles.values() and regex.search(pattern, key(text)):
+            if field not in roles.values() and pattern.search(key(text)):
                 roles[j] = field
                 break
     return roles

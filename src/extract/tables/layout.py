@@ -26,6 +26,7 @@ from extract.tables.text import FOOTNOTE_TOKEN, find_header, header_like
 from extract.textutil import key
 
 _CELL = regex.compile(r"\S+(?: \S+)*")  # a run of words with single spaces inside
+_TOKEN = regex.compile(r"\S+")
 MIN_GUTTER = 2  # spaces that keep two cells apart
 MIN_VALUE_LINES = 2  # value lines a region needs to be read as aligned columns
 _MAX_BODY_LINES = 120  # lines a table body may span after its header
@@ -53,7 +54,7 @@ def _split_values(cells: list[Cell]) -> list[Cell]:
     marker `(1)` stays with its value."""
     out: list[Cell] = []
     for cell in cells:
-        tokens = list(regex.finditer(r"\S+", cell.text))
+        tokens = list(_TOKEN.finditer(cell.text))
         if len(tokens) > 1 and cell.value and not FOOTNOTE_TOKEN.match(tokens[-1].group()):
             out.extend(Cell(cell.start + t.start(), cell.start + t.end(), t.group()) for t in tokens)
         else:
@@ -108,7 +109,7 @@ def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
         text = line.text.rstrip()
         if not text.strip():
             continue
-        if any(regex.search(p, key(text)) for p in spec.end):
+        if spec.ends(key(text)):
             break
         if header_like(text, spec):
             continue  # the header printed again on the next page

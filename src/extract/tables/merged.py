@@ -25,6 +25,7 @@ from extract.textutil import key
 
 _CAPITAL = regex.compile(r"^[\p{Lu}¿¡(]")
 _LOWER = regex.compile(r"^\p{Ll}")
+_YEAR_WORD = regex.compile(r"^(?:19|20)\d\d$")
 _VALUE_WIDTH = 18  # characters given to each value column in the laid-out text
 _GUTTER = "   "
 
@@ -63,7 +64,7 @@ class MergedColumns(Strategy):
             text = line.text.strip()
             if not text:
                 continue
-            if any(regex.search(p, key(text)) for p in spec.end):
+            if spec.ends(key(text)):
                 break
             label, values = split_values(text, n)
             if header_like(text, spec) or (values and len(values) != n):
@@ -101,7 +102,7 @@ class MergedColumns(Strategy):
 def _text_part(header: str, columns: list[Column]) -> str:
     """The header's words before its first value column's (`Sector Tipos de afiliados`)."""
     words = header.split()
-    first = next((i for i, w in enumerate(words) if regex.match(r"^(?:19|20)\d\d$", w)), None)
+    first = next((i for i, w in enumerate(words) if _YEAR_WORD.match(w)), None)
     return " ".join(words[:first]) if first else header
 
 

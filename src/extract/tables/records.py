@@ -132,7 +132,7 @@ def _fragments(spec: TableSpec, lines: list[Line]) -> list[list[Line]]:
         i += 1
         if not text:
             continue
-        if any(regex.search(p, key(text)) for p in spec.end):
+        if spec.ends(key(text)):
             break
         repeated = _header_run(spec, lines, i - 1)
         if repeated is not None or _PAGE_NUMBER.fullmatch(text) or (

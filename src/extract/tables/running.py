@@ -69,7 +69,7 @@ class TextRecords(Strategy):
             text = line.text.strip()
             if not text:
                 continue
-            if joined and any(regex.search(p, key(text)) for p in spec.end):
+            if joined and spec.ends(key(text)):
                 break
             sep = "" if joined.endswith("-") or not joined else " "
             joined += sep + text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -86,7 +87,7 @@ class Records:
     text_field: str  # the wrapped text cell (the examination)
     document: FieldPattern
     count: FieldPattern  # group `n`: the count; group `rec`: its `Rec.` prefix
-    grid: dict[str, str]  # for grid strategies: a field's header words, tried in this order
+    grid: dict[str, regex.Pattern]  # for grid strategies: a field's header words, tried in this order
 
     @classmethod
     def from_dict(cls, spec: str, d: dict[str, Any]) -> Records:
@@ -95,14 +96,47 @@ class Records:
             raise SpecError(f"specs/table-{spec}.toml: a records table needs {', '.join(missing)}")
         for name in ("document", "count"):
             _known(spec, f"{name}.", d[name], frozenset({"field", "pattern", "start"}))
+        grid = d.get("grid", {})
         return cls(tuple(key(p) for p in d["record_start"]), d["text_field"],
-                   _field_pattern(d["document"]), _field_pattern(d["count"]), dict(d.get("grid", {})))
+                   _field_pattern(spec, "document", d["document"]), _field_pattern(spec, "count", d["count"]),
+                   dict(zip(grid, _compiled(spec, "grid", grid.values()), strict=True)))
 
 
-def _field_pattern(d: dict[str, str]) -> FieldPattern:
+def _field_pattern(spec: str, name: str, d: dict[str, str]) -> FieldPattern:
+    (pattern,) = _compiled(spec, f"{name}.pattern", [d["pattern"]], regex.IGNORECASE)
     start = d.get("start")
-    return FieldPattern(d["field"], regex.compile(d["pattern"], regex.IGNORECASE),
-                        regex.compile(start, regex.IGNORECASE) if start else None)
+    return FieldPattern(d["field"], pattern,
+                        _compiled(spec, f"{name}.start", [start], regex.IGNORECASE)[0] if start else None)
+
+
+def _compiled(spec: str, name: str, patterns: Iterable[str], flags: int = 0) -> tuple[regex.Pattern, ...]:
+    """A spec's patterns compiled once, on load; one that is not a regular expression is an
+    error naming the spec file, the key and the pattern, never a failure at every report."""
+    out = []
+    for pattern in patterns:
+        try:
+            out.append(regex.compile(pattern, flags))
+        except (regex.error, TypeError) as err:
+            raise SpecError(f"specs/table-{spec}.toml: {name}: {pattern!r} is not a regular expression "
+                            f"({err})") from err
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class LabelCode:
+    """A code printed before a row's label (`51 Gastos en personal`): `pattern` has the groups
+    `code` (to `field`) and `rest` (the label)."""
+
+    field: str
+    pattern: regex.Pattern
+
+    @classmethod
+    def from_dict(cls, spec: str, d: dict[str, str]) -> LabelCode:
+        _known(spec, "label_code.", d, frozenset({"field", "pattern"}))
+        (pattern,) = _compiled(spec, "label_code.pattern", [d["pattern"]])
+        if not {"code", "rest"} <= set(pattern.groupindex):
+            raise SpecError(f"specs/table-{spec}.toml: label_code.pattern needs the groups `code` and `rest`")
+        return cls(d["field"], pattern)
 
 
 @dataclass(frozen=True)
@@ -113,18 +147,18 @@ class TableSpec:
     dataset: str
     order: int
     layout: str
-    sections: tuple[str, ...]
+    sections: tuple[regex.Pattern, ...]
     header: tuple[str, ...]
     header_words: frozenset[str]
     label: str
     group: str | None
     years: ColumnSpec | None
     columns: tuple[ColumnSpec, ...]
-    spans: dict[str, Any] | None
-    label_code: dict[str, str] | None
+    spans: dict[str, Any] | None  # `values`: span name -> its compiled pattern
+    label_code: LabelCode | None
     label_vocabulary: tuple[str, ...]
-    none: tuple[str, ...]
-    end: tuple[str, ...]
+    none: tuple[regex.Pattern, ...]
+    end: tuple[regex.Pattern, ...]
     records: Records | None = None  # the `records` layout's fields
     total_expected: bool = False  # the layout always ends with a grand total row
     checks: tuple[Check, ...] = ()  # arithmetic its rows satisfy, to tell same-kind columns apart
@@ -138,12 +172,17 @@ class TableSpec:
         if d.get("years"):
             _known(name, "years.", d["years"], _COLUMN_KEYS - {"keep", "required"})
         years = d.get("years")
+        spans = d.get("spans")
+        if spans is not None:
+            values = spans.get("values", {})
+            patterns = _compiled(name, "spans.values", values.values())
+            spans = {**spans, "values": dict(zip(values, patterns, strict=True))}
         return cls(
             name=name,
             dataset=d["dataset"],
             order=d.get("order", 100),
             layout=d.get("layout", "rows"),
-            sections=tuple(d.get("sections", ())),
+            sections=_compiled(name, "sections", d.get("sections", ())),
             header=tuple(d.get("header", ())),
             header_words=_vocabulary(d),
             label=d["label"],
@@ -154,15 +193,24 @@ class TableSpec:
                            c.get("required", True))
                 for c in d.get("columns", ())
             ),
-            spans=d.get("spans"),
-            label_code=d.get("label_code"),
+            spans=spans,
+            label_code=LabelCode.from_dict(name, d["label_code"]) if d.get("label_code") else None,
             label_vocabulary=tuple(key(w) for w in d.get("label_vocabulary", ())),
-            none=tuple(d.get("none", ())),
-            end=tuple(d.get("end", ())) or DEFAULT_END,
+            none=_compiled(name, "none", d.get("none", ())),
+            end=_compiled(name, "end", d.get("end", ()) or DEFAULT_END),
             records=Records.from_dict(name, d) if d.get("layout") == "records" else None,
             total_expected=d.get("total_expected", False),
             checks=tuple(Check.parse(name, c) for c in d.get("checks", ())),
         )
+
+    def ends(self, folded: str) -> bool:
+        """True when a line (folded by `key`) ends the table: a source note, an `end` pattern."""
+        return any(p.search(folded) for p in self.end)
+
+    def names_section(self, title: str) -> bool:
+        """True when a section heading is one this table is printed under."""
+        folded = key(title)
+        return any(p.search(folded) for p in self.sections)
 
     def header_named(self, text: str, columns_named: bool = False) -> bool:
         """True when a header's text (folded by `header_key`) has every `header` pattern; when
@@ -255,7 +303,7 @@ class TableSpec:
         found = sorted(
             (m.start(), value)
             for value, pattern in self.spans["values"].items()
-            for m in regex.finditer(pattern, text)
+            for m in pattern.finditer(text)
         )
         if len(found) < 2 or len(cols) % len(found):
             return cols

@@ -36,14 +36,17 @@ _PROSE_LEN = 70
 _PAGE_NUMBER = regex.compile(r"\d{1,3}")
 ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")  # `SSC`: a lone acronym continues the label above
 _HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
+_SPACED_PERCENT = regex.compile(r"(\d)\s+%")  # `52,80 %`
+_SPACED_CURRENCY = regex.compile(rf"(?<![\w$])({CURRENCY})\s+(?=[-−(]?\d)")  # `USD 1.234`
+_DIGIT = regex.compile(r"\d")
 
 
 def split_values(text: str, limit: int) -> tuple[str, list[str]]:
     """Split `Sector privado 1.234.567 2.345.678` into label and up to `limit` trailing values.
     A footnote marker `(1)` after a value is part of it when the row has more values than
     `limit` otherwise (`942 (1)`)."""
-    text = regex.sub(r"(\d)\s+%", r"\1%", text)
-    tokens = regex.sub(rf"(?<![\w$])({CURRENCY})\s+(?=[-−(]?\d)", r"\1", text).split()
+    text = _SPACED_PERCENT.sub(r"\1%", text)
+    tokens = _SPACED_CURRENCY.sub(r"\1", text).split()
     k = len(tokens)
     while k and VALUE.match(tokens[k - 1]):
         k -= 1
@@ -148,7 +151,7 @@ def _with_label_header(spec: TableSpec, lines: list[Line], found: HeaderMatch) -
     while k >= 0 and not lines[k].text.strip():
         k -= 1
     text = lines[k].text.strip() if k >= 0 else ""
-    if (text and len(text.split()) <= _SHORT_HEADER_WORDS and not regex.search(r"\d", text)
+    if (text and len(text.split()) <= _SHORT_HEADER_WORDS and not _DIGIT.search(text)
             and not text.endswith((":", ".")) and not _HEADING.match(text)):
         return HeaderMatch(k, found.last, f"{text} {found.text}")
     return found
@@ -228,7 +231,7 @@ class TextRows(Strategy):
             if not text:
                 continue
             folded = key(text)
-            if any(regex.search(p, folded) for p in spec.end):
+            if spec.ends(folded):
                 break
             if header_like(text, spec):
                 pending, pending_at = [], []
