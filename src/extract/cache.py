@@ -72,4 +72,4 @@ def load(interim: Path, key: str) -> dict[str, Any] | None:
 
 def save(interim: Path, key: str, fields: dict[str, Any]) -> None:
     """Store `fields` (JSON-able, Decimals and datetimes included) under `key`, atomically."""
-    json_atomic(_path(interim, key), {"format": FORMAT, "key": key, "result": fields}, default=_encode, indent=None)
+    json_atomic(_path(interim, key), {"format": FORMAT, "key": key, "result": fields}, default=_encode, levels=0)

@@ -152,7 +152,7 @@ def remember(interim: Path, seen: list[tuple[str, list[int], dict[str, Any]]], c
         old = index.get(source)
         index[source] = {**(old if isinstance(old, dict) and old.get("stamp") == st else {}), **facts, "stamp": st}
     try:
-        json_atomic(_index_path(interim), index, indent=None)
+        json_atomic(_index_path(interim), index, levels=0)
     except OSError as err:
         log.warning("the index of inputs read was not updated (%s)", err.strerror)
 

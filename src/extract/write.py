@@ -157,17 +157,29 @@ def remove_report(processed: Path, report_id: str) -> None:
             shutil.rmtree(part)
 
 
-def json_atomic(path: Path, obj: Any, default: Callable[[Any], Any] | None = None,
-                indent: int | None = 1) -> None:
-    """JSON (for a person to read, unless `indent` is None), written atomically (temp file of
-    this process + rename); `default` encodes what JSON has no type for (Decimals as text)."""
+def json_atomic(path: Path, obj: Any, default: Callable[[Any], Any] | None = None, levels: int = 2) -> None:
+    """JSON written atomically (temp file of this process + rename); the items of its outer
+    `levels` of lists and dicts on lines of their own (2: a dataset's rows a row per line; 0:
+    compact); `default` encodes what JSON has no type for (Decimals as text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
+    encoder = json.JSONEncoder(ensure_ascii=False, default=default or _json_default)
     try:
-        tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=indent, default=default or _json_default), "utf-8")
+        tmp.write_text(_by_line(obj, encoder.encode, levels), "utf-8")
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _by_line(obj: Any, encode: Callable[[Any], str], levels: int) -> str:
+    """`obj` as JSON, the outer `levels` laid out a line per item, each item encoded compactly
+    by `encode` (json's `indent` would take its pure-Python encoder, several times slower)."""
+    if levels and isinstance(obj, list) and obj:
+        return "[\n" + ",\n".join(_by_line(v, encode, levels - 1) for v in obj) + "\n]"
+    if levels and isinstance(obj, dict) and obj:
+        items = (f"{encode(str(k))}: {_by_line(v, encode, levels - 1)}" for k, v in obj.items())
+        return "{\n" + ",\n".join(items) + "\n}"
+    return encode(obj)
 
 
 def text_atomic(path: Path, text: str) -> None:
@@ -219,5 +231,4 @@ def checks(interim: Path, report_id: str, rows: list[dict[str, Any]]) -> None:
 
 def quarantine(out: Path, payload: dict[str, Any]) -> None:
     """Park a blocked report's datasets (JSON, since they may not fit the schema) with why."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "quarantine.json").write_text(json.dumps(payload, default=str, ensure_ascii=False, indent=1), "utf-8")
+    json_atomic(out / "quarantine.json", payload, default=str, levels=3)  # a dataset's rows: a row per line
