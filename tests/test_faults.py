@@ -300,3 +300,27 @@ def test_the_package_ships_its_suites_and_ocr_model_in_a_wheel(tmp_path: Path) -
     assert {f"extract/expectations/{d}.json" for d in [*SCHEMAS, "conciliaciones"]} <= set(names)
     assert "extract/specs/table-presupuesto.toml" in names
     assert "extract/tessdata/spa.traineddata" in names  # OCR downloads nothing at run time
+
+
+def test_interim_json_reads_back_a_record_per_line(tmp_path: Path) -> None:
+    """`write.json_atomic`: what is written reads back equal (Decimals and dates as text),
+    each record on a line of its own, nested datasets included; compact with `levels=0`."""
+    import json
+    from datetime import date
+    from decimal import Decimal
+
+    rows = [{"a": Decimal("1.50"), "b": "ñ \"q\"\n"}, {"a": None, "b": [1, {"c": date(2024, 1, 2)}]}]
+    obj = {"presupuesto": rows, "vacio": [], "n": 3, "anidado": {"x": rows}}
+    path = tmp_path / "out.json"
+    write.json_atomic(path, obj, default=str)
+    text = path.read_text("utf-8")
+    expected = json.loads(json.dumps(obj, default=str))
+    assert json.loads(text) == expected
+    lines = text.splitlines()
+    assert json.dumps(expected["presupuesto"][0], ensure_ascii=False) + "," in lines  # a row, one line
+    assert json.dumps(expected["presupuesto"][1], ensure_ascii=False) in lines
+    assert '"n": 3,' in lines and '"vacio": [],' in lines
+    assert '"x": ' + json.dumps(expected["anidado"]["x"], ensure_ascii=False) in lines  # below `levels`: compact
+    write.json_atomic(path, obj, default=str, levels=0)
+    assert len(path.read_text("utf-8").splitlines()) == 1 and json.loads(path.read_text("utf-8")) == expected
+    assert list(tmp_path.iterdir()) == [path]  # no temp file left

@@ -159,8 +159,9 @@ def remove_report(processed: Path, report_id: str) -> None:
 
 def json_atomic(path: Path, obj: Any, default: Callable[[Any], Any] | None = None, levels: int = 2) -> None:
     """JSON written atomically (temp file of this process + rename); the items of its outer
-    `levels` of lists and dicts on lines of their own (2: a dataset's rows a row per line; 0:
-    compact); `default` encodes what JSON has no type for (Decimals as text)."""
+    `levels` of lists and dicts on lines of their own, a record (a dict in a list) always on
+    one (2: datasets by name, a row per line; 0: compact); `default` encodes what JSON has no
+    type for (Decimals as text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
     encoder = json.JSONEncoder(ensure_ascii=False, default=default or _json_default)
@@ -175,7 +176,7 @@ def _by_line(obj: Any, encode: Callable[[Any], str], levels: int) -> str:
     """`obj` as JSON, the outer `levels` laid out a line per item, each item encoded compactly
     by `encode` (json's `indent` would take its pure-Python encoder, several times slower)."""
     if levels and isinstance(obj, list) and obj:
-        return "[\n" + ",\n".join(_by_line(v, encode, levels - 1) for v in obj) + "\n]"
+        return "[\n" + ",\n".join(_by_line(v, encode, 0 if isinstance(v, dict) else levels - 1) for v in obj) + "\n]"
     if levels and isinstance(obj, dict) and obj:
         items = (f"{encode(str(k))}: {_by_line(v, encode, levels - 1)}" for k, v in obj.items())
         return "{\n" + ",\n".join(items) + "\n}"
