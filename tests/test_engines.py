@@ -142,6 +142,26 @@ def test_parallel_run_imports_gx_beside_the_workers(monkeypatch: pytest.MonkeyPa
     assert code == 0 and during_pool == [["gx"]]
 
 
+@pytest.mark.parametrize("gx_loaded", [False, True])
+def test_a_single_input_is_extracted_beside_the_gx_import(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                          gx_loaded: bool) -> None:
+    """One new input (a report added to raw/) with `--workers` > 1: a worker extracts it while
+    this process imports GX (a scanned report's OCR no longer waits for it); once GX is loaded,
+    a pool is not worth starting for one input."""
+    pools: list[int] = []
+    real_pool = pipeline.engines.process_pool
+
+    def pool(work, items, *args, **kwargs):
+        pools.append(len(items))
+        return real_pool(work, items, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.validate, "is_ready", lambda: gx_loaded)
+    monkeypatch.setattr(pipeline.engines, "process_pool", pool)
+    code, root = run_on(tmp_path, TEXTS[:1], workers=2)
+    assert code == 0 and set(read(root, "reports").report_id) == {"iess-nacional-2024"}
+    assert pools == ([] if gx_loaded else [1])
+
+
 _REAL_COMMIT = pipeline.write.commit_report
 
 

@@ -59,7 +59,7 @@ def _map(inputs: dict[Path, Digest | None], opts: RunOptions,
             todo.sort(key=_size, reverse=True)  # largest first: no worker left alone at the end
         if opts.engine == "dask":
             computed = engines.dask(work, todo, on_error, opts.workers, opts.scheduler, meanwhile)
-        elif opts.workers > 1 and len(todo) > 1:
+        elif opts.workers > 1 and (len(todo) > 1 or not validate.is_ready()):  # one: beside GX's import
             computed = engines.process_pool(work, todo, on_error, opts.workers, meanwhile,
                                             setup=partial(limit_memory, opts.limits.memory_bytes))
         else:
