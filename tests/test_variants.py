@@ -230,6 +230,8 @@ def test_a_misspelt_spec_key_is_an_error_naming_it() -> None:
     ("none", ["*no hubo"], "none: '\\*no hubo'"),
     ("spans", {"field": "estado", "values": {"adjudicado": "adjudicad(o"}}, "spans.values: 'adjudicad\\(o'"),
     ("label_code", {"field": "codigo", "pattern": "(?P<code>\\d+)"}, "label_code.pattern needs the groups"),
+    ("header", ["codificad[o"], "header: 'codificad\\[o'"),
+    ("columns", [{"field": "x", "kind": "money", "match": ["devengad(o"]}], "columns\\[0\\].match: 'devengad\\(o'"),
 ])
 def test_a_spec_pattern_that_cannot_be_used_is_an_error_on_load(key: str, value: object, named: str) -> None:
     """Patterns are compiled when the specs load: a broken one names its file and key there,

@@ -122,6 +122,21 @@ def _compiled(spec: str, name: str, patterns: Iterable[str], flags: int = 0) -> 
     return tuple(out)
 
 
+def _check_words(spec: str, d: dict[str, Any]) -> None:
+    """The header words (`header`, each column's `match`) as the patterns they are used as, so
+    that a broken one is an error on load naming its key, like every other pattern."""
+    uses = [("header", p, _interleaved) for p in d.get("header", ())]
+    for i, col in enumerate([*d.get("columns", ()), d.get("years") or {}]):
+        uses.extend((f"columns[{i}].match" if i < len(d.get("columns", ())) else "years.match", p, loose)
+                    for p in col.get("match", ()))
+    for name, pattern, use in uses:
+        try:
+            use(pattern)
+        except (regex.error, TypeError) as err:
+            raise SpecError(f"specs/table-{spec}.toml: {name}: {pattern!r} is not a regular expression "
+                            f"({err})") from err
+
+
 @dataclass(frozen=True)
 class LabelCode:
     """A code printed before a row's label (`51 Gastos en personal`): `pattern` has the groups
@@ -172,6 +187,7 @@ class TableSpec:
         if d.get("years"):
             _known(name, "years.", d["years"], _COLUMN_KEYS - {"keep", "required"})
         years = d.get("years")
+        _check_words(name, d)
         spans = d.get("spans")
         if spans is not None:
             values = spans.get("values", {})
