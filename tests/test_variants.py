@@ -291,7 +291,7 @@ def test_a_grouped_header_read_line_by_line_gives_each_group_its_columns() -> No
 
 def test_header_cells_out_of_order_are_put_back_by_the_change_between_years() -> None:
     from extract.tables.columns import fit_columns
-    from extract.tables.spec import header_key
+    from extract.tables.header_words import header_key
 
     spec = _spec("pensiones_montos")
     header = ("Monto Monto Variación Montos de % Participación Seguro acumulado acumulado interanual "
@@ -304,19 +304,22 @@ def test_header_cells_out_of_order_are_put_back_by_the_change_between_years() ->
 
 
 def test_checks_of_a_spec() -> None:
-    from extract.tables.spec import Check, SpecError
+    from extract.tables.checks import Check
+    from extract.tables.spec import SpecError, TableSpec
 
-    change = Check.parse("x", "variacion ~ monto_usd[-1] - monto_usd[0]")
+    change = Check.parse("variacion ~ monto_usd[-1] - monto_usd[0]")
     assert change.holds({"variacion": Decimal(16742311), "monto_usd[-1]": Decimal(145632249),
                          "monto_usd[0]": Decimal(128889939)})  # rounded separately: one unit off
     assert not change.holds({"variacion": Decimal(-16742311), "monto_usd[-1]": Decimal(145632249),
                              "monto_usd[0]": Decimal(128889939)})
-    share = Check.parse("x", "p ~ a / b * 100")
+    share = Check.parse("p ~ a / b * 100")
     assert share.holds({"p": Decimal("50.2"), "a": Decimal(1), "b": Decimal(2)})
     assert not share.holds({"p": Decimal("51"), "a": Decimal(1), "b": Decimal(2)})
-    assert Check.parse("x", "a <= b").holds({"a": Decimal(1), "b": Decimal(1)})
-    with pytest.raises(SpecError, match="table-x.toml: check"):
-        Check.parse("x", "a < b")
+    assert Check.parse("a <= b").holds({"a": Decimal(1), "b": Decimal(1)})
+    with pytest.raises(ValueError, match="^check 'a < b' is not"):
+        Check.parse("a < b")
+    with pytest.raises(SpecError, match="^specs/table-x.toml: check 'a < b' is not"):
+        TableSpec.from_dict("x", {"dataset": "presupuesto", "label": "unidad", "checks": ["a < b"]})
 
 
 def test_group_and_label_on_one_line_are_cut_by_case() -> None:

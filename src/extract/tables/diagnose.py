@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import regex
 
 from extract.model import Line
-from extract.tables.spec import TableSpec, header_key, loose
+from extract.tables.header_words import header_key, loose
+from extract.tables.spec import TableSpec
 from extract.tables.text import header_like
 from extract.textutil import fold_ws
 

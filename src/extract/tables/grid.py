@@ -14,7 +14,8 @@ import regex
 from extract.numbers import is_cell_value
 from extract.patterns import TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable
-from extract.tables.spec import Column, TableSpec, header_key
+from extract.tables.header_words import header_key
+from extract.tables.spec import Column, TableSpec
 from extract.tables.text import ACRONYM, header_like
 from extract.textutil import ends_open, fold_ws, key, starts_lower
 

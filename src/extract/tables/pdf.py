@@ -11,7 +11,8 @@ from typing import Any
 from extract.model import Line, Sink
 from extract.tables.base import RawTable, Strategy
 from extract.tables.grid import Grid, read_grids, read_record_grids
-from extract.tables.spec import TableSpec, header_key
+from extract.tables.header_words import header_key
+from extract.tables.spec import TableSpec
 
 log = logging.getLogger("extract.tables")
 

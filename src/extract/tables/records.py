@@ -18,7 +18,8 @@ import regex
 from extract import tolerances
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
-from extract.tables.spec import Column, Records, TableSpec, header_key
+from extract.tables.header_words import header_key
+from extract.tables.spec import Column, Records, TableSpec
 from extract.textutil import CONNECTORS, fold_ws, key
 
 _WORD = regex.compile(r"[\w%]+")

@@ -1,10 +1,10 @@
-"""Table specs as typed objects, and the header-to-columns mapping every strategy shares."""
+"""Table specs as typed objects, checked when they load, and the header-to-columns mapping every
+strategy shares."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -12,39 +12,28 @@ import regex
 
 from extract import specs, tolerances
 from extract.patterns import YEAR
+from extract.tables.checks import Check
+from extract.tables.header_words import (
+    FILLER,
+    GENERIC_HEADER_WORDS,
+    WORDS,
+    header_key,
+    interleaved,
+    loose,
+    participles,
+)
 from extract.textutil import key
 
 FISCAL_YEAR = 0  # Column.year of a column named without a year: the report's fiscal year
 _YEAR = regex.compile(rf"(?<!\d)({YEAR})(?!\d)")
-#: Words of any table header: months (`Dic-2024`), currency and units, connectors.
-GENERIC_HEADER_WORDS = frozenset(
-    ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic", "enero", "febrero",
-     "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-     "al", "corte", "usd", "%", "numero",
-     "de", "del", "la", "las", "los", "el", "y", "en", "a", "por", "dolares", "us", "en usd"]
-)
-#: Abbreviations of header words, folded before matching: `N.º`, `No.`, `Nro.`, `Núm.`, `#` = número.
-_ABBREVIATIONS = ((regex.compile(r"(?<!\w)(?:n\s?\.?\s?[o°]|nro|num|no)(?!\w)\.?|#"), "numero"),)
-#: Header words that sit between two value columns without naming one (`Monto (USD) N.º`).
-_FILLER = GENERIC_HEADER_WORDS | {"total", "totales"}
-_WORDS = regex.compile(r"[\w%$#]+")
 
 
 def _vocabulary(d: dict[str, Any]) -> frozenset[str]:
     """A spec's header words: its `header_words`, the words of its columns' synonyms, and the
     words of any table header."""
     synonyms = [p for c in [*d.get("columns", ()), d.get("years") or {}] for p in c.get("match", ())]
-    words = [*d.get("header_words", ()), *(w for p in synonyms for w in _WORDS.findall(header_key(p)))]
+    words = [*d.get("header_words", ()), *(w for p in synonyms for w in WORDS.findall(header_key(p)))]
     return frozenset(header_key(w) for w in words) | GENERIC_HEADER_WORDS
-
-
-def header_key(text: str) -> str:
-    """A header's comparison key: `key` with abbreviations spelt out (`N.º de procesos` ->
-    `numero de procesos`)."""
-    folded = key(text)
-    for pattern, word in _ABBREVIATIONS:
-        folded = pattern.sub(word, folded)
-    return folded
 
 
 @dataclass(frozen=True)
@@ -125,7 +114,7 @@ def _compiled(spec: str, name: str, patterns: Iterable[str], flags: int = 0) -> 
 def _check_words(spec: str, d: dict[str, Any]) -> None:
     """The header words (`header`, each column's `match`) as the patterns they are used as, so
     that a broken one is an error on load naming its key, like every other pattern."""
-    uses = [("header", p, _interleaved) for p in d.get("header", ())]
+    uses = [("header", p, interleaved) for p in d.get("header", ())]
     for i, col in enumerate([*d.get("columns", ()), d.get("years") or {}]):
         uses.extend((f"columns[{i}].match" if i < len(d.get("columns", ())) else "years.match", p, loose)
                     for p in col.get("match", ()))
@@ -216,7 +205,7 @@ class TableSpec:
             end=_compiled(name, "end", d.get("end", ()) or DEFAULT_END),
             records=Records.from_dict(name, d) if d.get("layout") == "records" else None,
             total_expected=d.get("total_expected", False),
-            checks=tuple(Check.parse(name, c) for c in d.get("checks", ())),
+            checks=_checks(name, d.get("checks", ())),
         )
 
     def ends(self, folded: str) -> bool:
@@ -237,12 +226,12 @@ class TableSpec:
 
     def header_missing(self, text: str) -> list[str]:
         """The `header` patterns a header's text (folded by `header_key`) lacks."""
-        return [p for p in self.header if not _participles(p).search(text) and not _interleaved(p).search(text)]
+        return [p for p in self.header if not participles(p).search(text) and not interleaved(p).search(text)]
 
     def unknown_words(self, header_text: str) -> list[str]:
         """The words of a header this spec does not know, in order (for a maintainer to add)."""
-        words = [w for w in _WORDS.findall(header_key(header_text)) if not w.isdigit()]
-        return list(dict.fromkeys(w for w in words if not self.knows(w) and w not in _FILLER and len(w) > 2))
+        words = [w for w in WORDS.findall(header_key(header_text)) if not w.isdigit()]
+        return list(dict.fromkeys(w for w in words if not self.knows(w) and w not in FILLER and len(w) > 2))
 
     def knows(self, word: str) -> bool:
         """A header word of this spec: listed, or sharing a listed word's stem (`asignación` ~
@@ -347,47 +336,11 @@ class SpecError(ValueError):
     """A table spec that cannot be used as written."""
 
 
-_OPERAND = r"\w+(?:\[-?\d+\])?"
-_CHECK = regex.compile(
-    rf"^\s*(?P<left>{_OPERAND})\s*(?:(?P<op><=)\s*(?P<right>{_OPERAND})"
-    rf"|(?P<op>~)\s*(?P<right>{_OPERAND})\s*/\s*(?P<other>{_OPERAND})\s*\*\s*100"
-    rf"|(?P<op>~)\s*(?P<right>{_OPERAND})\s*(?P<minus>-)\s*(?P<other>{_OPERAND}))\s*$")
-
-
-@dataclass(frozen=True)
-class Check:
-    """Arithmetic a table's rows satisfy: `a <= b`, `p ~ a / b * 100` (a percentage) or
-    `d ~ a - b` (a change). An operand is a field, or a year column of the `years` measure by
-    its rank among the printed years: `monto_usd[0]` the first year, `monto_usd[-1]` the last."""
-
-    left: str
-    op: str  # "<=", "%" or "-"
-    right: str
-    other: str | None = None
-
-    @classmethod
-    def parse(cls, spec: str, text: str) -> Check:
-        m = _CHECK.match(text)
-        if not m:
-            raise SpecError(f"specs/table-{spec}.toml: check {text!r} is not `a <= b`, "
-                            "`p ~ a / b * 100` or `d ~ a - b`")
-        op = "<=" if m["op"] == "<=" else "-" if m["minus"] else "%"
-        return cls(m["left"], op, m["right"], m["other"])
-
-    def holds(self, values: dict[str, Decimal]) -> bool:
-        """True when the check holds on a row's values (False when one is missing)."""
-        left, right = values.get(self.left), values.get(self.right)
-        other = values.get(self.other or "")
-        if left is None or right is None:
-            return False
-        if self.op == "<=":
-            return left <= right
-        if other is None:
-            return False
-        if self.op == "-":
-            scale = max(abs(right), abs(other), Decimal(1))
-            return abs(left - (right - other)) <= tolerances.CHECK_DIFFERENCE_SHARE * scale
-        return bool(other) and abs(left - right / other * 100) <= tolerances.CHECK_PERCENT
+def _checks(spec: str, texts: Iterable[str]) -> tuple[Check, ...]:
+    try:
+        return tuple(Check.parse(t) for t in texts)
+    except ValueError as err:
+        raise SpecError(f"specs/table-{spec}.toml: {err}") from err
 
 
 _SPEC_KEYS = frozenset({
@@ -419,7 +372,7 @@ def _with_extras(text: str, claims: list[tuple[int, int, ColumnSpec | None, int 
     bounds = [*(c[0] for c in claims[1:]), len(text)]
     for claim, (prev, nxt) in zip([*claims[1:], None], zip(claims, bounds, strict=True), strict=True):
         gap_start = prev[1]
-        words = [m for m in _WORDS.finditer(text, gap_start, nxt) if m.group() not in _FILLER]
+        words = [m for m in WORDS.finditer(text, gap_start, nxt) if m.group() not in FILLER]
         if words:
             out.append((words[0].start(), words[-1].end(), EXTRA, None))
         if claim is not None:
@@ -433,32 +386,6 @@ STEM = tolerances.STEM
 @cache
 def _stems_of(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w[:STEM] for w in words if len(w) >= STEM)
-
-
-def _gendered(pattern: str) -> str:
-    """A participle of either gender and number (`codificado` = `Codificada`, `Codificados`)."""
-    return regex.sub(r"(?<=[ai]d)o(?=$|[ )|])", "(?:o|a|os|as)", pattern)
-
-
-@cache
-def _participles(pattern: str) -> regex.Pattern:
-    return regex.compile(_gendered(pattern))
-
-
-@cache
-def _interleaved(pattern: str) -> regex.Pattern:
-    """A header pattern whose words may have other columns' words between them: an extractor
-    that reads a multi-line header line by line prints `Monto Monto / Seguro acumulado
-    acumulado` for the columns `Monto acumulado` and `Monto acumulado`."""
-    gap = rf"(?:\s+(?:\S+\s+){{0,{tolerances.HEADER_INTERLEAVED_WORDS}}}?)"
-    return regex.compile(_gendered(pattern).replace(" ", gap))
-
-
-@cache
-def loose(pattern: str) -> regex.Pattern:
-    """A header word pattern as a whole-word match where spaces may be missing (`NúmeroTotal`)
-    and a participle may be of either gender and number."""
-    return regex.compile(r"(?<!\w)" + _gendered(pattern).replace(" ", r"\s*") + r"(?!\w)")
 
 
 DEFAULT_END = (r"(^|\|\s*)fuente\s*:", r"^cifras (acumuladas|en usd)", r"^elaborado por")

@@ -19,7 +19,8 @@ from extract.patterns import CURRENCY, GRAND_TOTAL, TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.centring import centred_owners
 from extract.tables.columns import fit_columns
-from extract.tables.spec import Column, TableSpec, header_key
+from extract.tables.header_words import header_key
+from extract.tables.spec import Column, TableSpec
 from extract.textutil import CONNECTORS, ends_open, fold_ws, key, starts_lower
 
 VALUE = regex.compile(  # one value cell: a number, a percentage, a dash, `s/d`
