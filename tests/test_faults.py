@@ -310,7 +310,7 @@ def test_interim_json_reads_back_a_record_per_line(tmp_path: Path) -> None:
     from decimal import Decimal
 
     rows = [{"a": Decimal("1.50"), "b": "ñ \"q\"\n"}, {"a": None, "b": [1, {"c": date(2024, 1, 2)}]}]
-    obj = {"presupuesto": rows, "vacio": [], "n": 3, "anidado": {"x": rows}}
+    obj = {"presupuesto": rows, "vacio": [], "n": 3, "anidado": {"x": rows}, "claves": {1: True, None: 2}}
     path = tmp_path / "out.json"
     write.json_atomic(path, obj, default=str)
     text = path.read_text("utf-8")
