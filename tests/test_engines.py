@@ -121,6 +121,33 @@ def test_pool_runs_meanwhile_while_its_workers_work(tmp_path: Path) -> None:
     assert out == ["after meanwhile"] * 3 and calls == [1]
 
 
+def _note_worker(path: Path) -> tuple[int, bool]:
+    """Module level, so the pool can pickle it: this worker's pid, and whether `meanwhile`
+    had finished (its flag) when the item started; leaves a mark that it is done."""
+    after = path.with_name("meanwhile.done").exists()
+    time.sleep(0.05)
+    path.touch()
+    return os.getpid(), after
+
+
+def test_one_worker_waits_while_meanwhile_has_its_core(tmp_path: Path) -> None:
+    """GX's import (`meanwhile`) gets a core of its own: while it runs, one worker fewer
+    works (all of them once it is done); no niceness involved."""
+    inputs = [tmp_path / f"r{i}" for i in range(8)]
+
+    def meanwhile() -> None:  # returns once three items are done, all by the workers it left
+        for _ in range(600):
+            if sum(p.exists() for p in inputs) >= 3:
+                break
+            time.sleep(0.05)
+        (tmp_path / "meanwhile.done").touch()
+
+    out = engines.process_pool(_note_worker, inputs, lambda p, e: repr(e), 2, meanwhile)
+    during = {pid for pid, after in out if not after}
+    assert len(during) == 1 and sum(not after for _, after in out) >= 3
+    assert len({pid for pid, _ in out}) == 2  # both worked in the end
+
+
 def test_parallel_run_imports_gx_beside_the_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     readies: list[str] = []
     during_pool: list[list[str]] = []

@@ -8,6 +8,7 @@ validated reports are mapped the same way (`serial` or `process_pool`, on this m
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -52,10 +53,13 @@ def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:
     return out
 
 
-def _start_worker(setup: Callable[[], Any] | None) -> None:
-    """Pool initializer: `setup` (limits, say); a worker also ends when this process dies.
-    Workers keep their priority: niced, they lost to any outside load (a run twice as slow)."""
+def _start_worker(setup: Callable[[], Any] | None, seats: Any = None) -> None:
+    """Pool initializer: take a seat (wait while this process's `meanwhile` has the core),
+    then `setup` (limits, say); a worker also ends when this process dies. Workers keep their
+    priority: niced, they lost to any outside load (a run twice as slow)."""
     _die_with_parent()
+    if seats is not None:
+        seats.acquire()
     if setup is not None:
         setup()
 
@@ -76,15 +80,21 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
                  meanwhile: Meanwhile = None, setup: Callable[[], Any] | None = None) -> list[Any]:
     """A process pool; a worker that dies costs only its item. A dead worker breaks the
     whole pool, so the items caught in it are redone one by one, each in its own process.
-    `meanwhile` runs in this process once every item is handed out, ahead of the workers;
-    `setup` runs in each worker as it starts."""
+    `meanwhile` runs in this process once every item is handed out, one worker waiting until
+    it is done (so it has a core of its own without niceness, which loses to any outside
+    load); `setup` runs in each worker as it starts."""
     results: dict[int, Any] = {}
     broken: list[int] = []
-    init = partial(_start_worker, setup)
-    with ProcessPoolExecutor(max_workers=workers, initializer=init) as pool:
+    held = 1 if meanwhile is not None and workers > 1 else 0  # seats held back for `meanwhile`
+    seats = multiprocessing.get_context().Semaphore(workers - held)
+    with ProcessPoolExecutor(max_workers=workers, initializer=partial(_start_worker, setup, seats)) as pool:
         futures = {pool.submit(work, item): i for i, item in enumerate(items)}
-        if meanwhile is not None:
-            meanwhile()
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        finally:
+            for _ in range(held):
+                seats.release()
         for k, fut in enumerate(_progress(as_completed(futures), len(futures)), 1):
             i = futures[fut]
             _done(k, len(items), items[i])
