@@ -142,10 +142,29 @@ def test_one_worker_waits_while_meanwhile_has_its_core(tmp_path: Path) -> None:
             time.sleep(0.05)
         (tmp_path / "meanwhile.done").touch()
 
-    out = engines.process_pool(_note_worker, inputs, lambda p, e: repr(e), 2, meanwhile)
+    out = engines.process_pool(_note_worker, inputs, lambda p, e: repr(e), 2, meanwhile, held=1)
     during = {pid for pid, after in out if not after}
     assert len(during) == 1 and sum(not after for _, after in out) >= 3
     assert len({pid for pid, _ in out}) == 2  # both worked in the end
+
+
+@pytest.mark.parametrize(("per_import", "held"), [(20, 1), (0, 0)])
+def test_a_worker_waits_for_the_gx_import_only_in_a_small_batch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                per_import: int, held: int) -> None:
+    """A batch the other workers finish within GX's import holds one worker back for it; a
+    larger one (here: any, with no reports per import) starts them all."""
+    asked: list[int] = []
+    real_pool = pipeline.engines.process_pool
+
+    def pool(work, items, on_error, workers, meanwhile=None, setup=None, held=0):
+        if meanwhile is not None:  # the extraction's pool (the writes' has no `meanwhile`)
+            asked.append(held)
+        return real_pool(work, items, on_error, workers, meanwhile, setup, held)
+
+    monkeypatch.setattr(pipeline, "REPORTS_PER_GX_IMPORT", per_import)
+    monkeypatch.setattr(pipeline.engines, "process_pool", pool)
+    code, _ = run_on(tmp_path, TEXTS, workers=2)
+    assert code == 0 and asked == [held]
 
 
 def test_parallel_run_imports_gx_beside_the_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -157,11 +176,11 @@ def test_parallel_run_imports_gx_beside_the_workers(monkeypatch: pytest.MonkeyPa
         readies.append("gx")
         real_ready()
 
-    def pool(work, items, on_error, workers, meanwhile=None, setup=None):
+    def pool(work, items, on_error, workers, meanwhile=None, setup=None, held=0):
         def watched() -> None:
             meanwhile()
             during_pool.append(list(readies))
-        return real_pool(work, items, on_error, workers, watched if meanwhile else None, setup)
+        return real_pool(work, items, on_error, workers, watched if meanwhile else None, setup, held)
 
     monkeypatch.setattr(pipeline.validate, "ready", ready)
     monkeypatch.setattr(pipeline.engines, "process_pool", pool)

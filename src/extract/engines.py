@@ -77,15 +77,16 @@ def _die_with_parent() -> None:
 
 
 def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
-                 meanwhile: Meanwhile = None, setup: Callable[[], Any] | None = None) -> list[Any]:
+                 meanwhile: Meanwhile = None, setup: Callable[[], Any] | None = None,
+                 held: int = 0) -> list[Any]:
     """A process pool; a worker that dies costs only its item. A dead worker breaks the
     whole pool, so the items caught in it are redone one by one, each in its own process.
-    `meanwhile` runs in this process once every item is handed out, one worker waiting until
-    it is done (so it has a core of its own without niceness, which loses to any outside
-    load); `setup` runs in each worker as it starts."""
+    `meanwhile` runs in this process once every item is handed out, `held` of the workers
+    waiting until it is done (so that it has a core of its own, without niceness, which
+    loses to any outside load); `setup` runs in each worker as it starts."""
     results: dict[int, Any] = {}
     broken: list[int] = []
-    held = 1 if meanwhile is not None and workers > 1 else 0  # seats held back for `meanwhile`
+    held = min(held, workers - 1) if meanwhile is not None else 0
     seats = multiprocessing.get_context().Semaphore(workers - held)
     with ProcessPoolExecutor(max_workers=workers, initializer=partial(_start_worker, setup, seats)) as pool:
         futures = {pool.submit(work, item): i for i, item in enumerate(items)}
