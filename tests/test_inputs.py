@@ -125,3 +125,16 @@ def test_a_batch_of_pdfs_and_texts_reads_each_opening_once_then_nothing(tmp_path
     assert set(read(tmp_path, "reports").source_file) == {"raw/iess-loja-2024.pdf", "raw/iess-tungurahua-2024.pdf"}
     assert _opens_during_run(tmp_path) == {}
     assert set(read(tmp_path, "reports").source_file) == {"raw/iess-loja-2024.pdf", "raw/iess-tungurahua-2024.pdf"}
+
+
+def test_an_unchanged_rerun_leaves_the_index_of_inputs_as_it_was(tmp_path: Path) -> None:
+    _raw(tmp_path, [LOJA_PDF, NAT_TXT])
+    opts = RunOptions(tmp_path / "raw", tmp_path / "interim", tmp_path / "processed", root=tmp_path)
+    assert run(opts) == 0
+    index = tmp_path / "interim" / ".cache" / inputs.INDEX
+    first = index.stat()
+    assert run(opts) == 0
+    assert index.stat().st_ino == first.st_ino  # not rewritten (a write is a new file renamed in)
+    (tmp_path / "raw" / NAT_TXT.name).unlink()  # an input gone: its entry goes
+    assert run(opts) == 0
+    assert index.stat().st_ino != first.st_ino and NAT_TXT.name not in index.read_text("utf-8")

@@ -116,6 +116,7 @@ class Known:
 
     digests: dict[Path, Digest | None]
     openings: dict[Path, Opening]
+    recorded: dict[str, Any]  # the index as read (`remember` starts from it)
 
 
 def known(paths: list[Path], sources: dict[Path, str], interim: Path) -> Known:
@@ -123,7 +124,7 @@ def known(paths: list[Path], sources: dict[Path, str], interim: Path) -> Known:
     modification time and inode are still the recorded ones (otherwise the worker hashes it,
     and a batch of PDFs and texts reads its opening again)."""
     index = _load_index(interim)
-    out = Known({}, {})
+    out = Known({}, {}, index)
     for path in paths:
         out.digests[path] = None
         entry = index.get(sources[path])
@@ -143,14 +144,19 @@ def known(paths: list[Path], sources: dict[Path, str], interim: Path) -> Known:
     return out
 
 
-def remember(interim: Path, seen: list[tuple[str, list[int], dict[str, Any]]], current: set[str]) -> None:
+def remember(interim: Path, seen: list[tuple[str, list[int], dict[str, Any]]], current: set[str],
+             recorded: dict[str, Any] | None = None) -> None:
     """Record what this run learnt of its inputs by reading them, each (source file, stamp
-    when read, facts: `sha256`, `opening`), beside what was recorded of the inputs still
-    `current`; facts of one stamp add up, a new stamp replaces. Best effort, atomic."""
-    index = {k: v for k, v in _load_index(interim).items() if k in current}
+    when read, facts: `sha256`, `opening`), beside what was `recorded` (as `known` read it;
+    read again when not given) of the inputs still `current`; facts of one stamp add up, a new
+    stamp replaces. Not written when nothing changed (a re-run); best effort, atomic."""
+    before = _load_index(interim) if recorded is None else recorded
+    index = {k: v for k, v in before.items() if k in current}
     for source, st, facts in seen:
         old = index.get(source)
         index[source] = {**(old if isinstance(old, dict) and old.get("stamp") == st else {}), **facts, "stamp": st}
+    if index == before:
+        return
     try:
         json_atomic(_index_path(interim), index, levels=0)
     except OSError as err:

@@ -136,7 +136,7 @@ def _run(opts: RunOptions) -> int:
     extracted = [r for r in results if not r.cached]
     remember(opts.interim, [*((sources[p], st, {"opening": o.to_json()}) for p, (st, o) in opened.items() if st),
                             *((r.source_file, r.stamp, {"sha256": r.sha256}) for r in results if r.stamp and r.sha256)],
-             set(sources.values()))
+             set(sources.values()), index.recorded)
     results = duplicates.deduplicate(results, published)
     if opts.only:
         ids = sorted({r.report_id for r in results if r.report_id})
