@@ -9,6 +9,7 @@ import regex
 
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
+from extract.tables.header_words import participles
 from extract.tables.spec import Column, TableSpec
 from extract.textutil import fold_same_length, fold_ws, key
 
@@ -75,7 +76,7 @@ class TextRecords(Strategy):
             joined += sep + text
             owners.extend([i] * (len(sep) + len(text)))
         folded = fold_same_length(joined)
-        head = regex.search(spec.header[0], folded)
+        head = participles(spec.header[0]).search(folded)  # compiled once, as every header pattern
         if head is None:
             return None
         starts = sorted(
