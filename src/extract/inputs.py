@@ -145,17 +145,16 @@ def known(paths: list[Path], sources: dict[Path, str], interim: Path) -> Known:
 
 
 def remember(interim: Path, seen: list[tuple[str, list[int], dict[str, Any]]], current: set[str],
-             recorded: dict[str, Any] | None = None) -> None:
+             recorded: dict[str, Any]) -> None:
     """Record what this run learnt of its inputs by reading them, each (source file, stamp
-    when read, facts: `sha256`, `opening`), beside what was `recorded` (as `known` read it;
-    read again when not given) of the inputs still `current`; facts of one stamp add up, a new
-    stamp replaces. Not written when nothing changed (a re-run); best effort, atomic."""
-    before = _load_index(interim) if recorded is None else recorded
-    index = {k: v for k, v in before.items() if k in current}
+    when read, facts: `sha256`, `opening`), beside what was `recorded` (`Known.recorded`) of
+    the inputs still `current`; facts of one stamp add up, a new stamp replaces. Not written
+    when nothing changed (a re-run); best effort, atomic."""
+    index = {k: v for k, v in recorded.items() if k in current}
     for source, st, facts in seen:
         old = index.get(source)
         index[source] = {**(old if isinstance(old, dict) and old.get("stamp") == st else {}), **facts, "stamp": st}
-    if index == before:
+    if index == recorded:
         return
     try:
         json_atomic(_index_path(interim), index, levels=0)
