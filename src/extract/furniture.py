@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import regex
 
+from extract import tolerances
 from extract.model import Line
 from extract.textutil import key
 
@@ -29,7 +30,6 @@ def running_lines(lines: list[Line], min_pages: int = 3) -> set[int]:
 
 _PAGE_LINE = regex.compile(r"(?:p[aá]g(?:ina)?\.?\s*)?(\d{1,3})(?:\s*(?:de|/)\s*\d{1,3})?", regex.IGNORECASE)
 _DIGITS = regex.compile(r"\d+")
-MIN_PAGE_RUN = 3  # page numbers counting up that mark the pages of a text without form feeds
 
 
 def counted_pages(lines: list[Line]) -> set[int]:
@@ -44,7 +44,7 @@ def counted_pages(lines: list[Line]) -> set[int]:
             if len(run) > len(chain.get(n, [])):
                 chain[n] = run
     best = max(chain.values(), key=len, default=[])
-    return set(best) if len(best) >= MIN_PAGE_RUN else set()
+    return set(best) if len(best) >= tolerances.MIN_PAGE_RUN else set()
 
 
 def furniture(lines: list[Line]) -> set[int]:

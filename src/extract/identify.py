@@ -6,6 +6,7 @@ from collections import Counter
 
 import regex
 
+from extract import tolerances
 from extract.model import Identity
 from extract.textutil import key
 
@@ -30,7 +31,6 @@ _YEAR_STRONG = regex.compile(
 )
 _YEAR_WEAK = regex.compile(r"(?:durante el|ano|al cierre de|diciembre de|diciembre)\s+(?P<y>20\d\d)\b")
 _DIRECTOR_PROVINCIAL = regex.compile(r"\bdirector(?:a)? provincial\b")
-OPENING_LINES = 150  # non-blank lines of the opening pages, where a report names its issuing office
 # The issuing office in the opening: "Dirección Provincial (del IESS) (de|en) <name>"
 _ISSUER = regex.compile(
     r"\b(?i:direcci[oó]n provincial)(?: (?i:del iess))?(?: (?i:de|en|del))?\s+"
@@ -56,7 +56,7 @@ def identify(text: str) -> Identity:
     if not years:
         raise NotAReport("fiscal year not stated")
     anio = years.most_common(1)[0][0]
-    raw_opening = "\n".join([ln for ln in text.splitlines() if ln.strip()][:OPENING_LINES])
+    raw_opening = "\n".join([ln for ln in text.splitlines() if ln.strip()][:tolerances.OPENING_LINES])
     opening = key(raw_opening)
     found = _ISSUER.search(raw_opening)
     issuer = key(found["name"]).rstrip(".") if found else None

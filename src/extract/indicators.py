@@ -15,7 +15,7 @@ from typing import Any
 
 import regex
 
-from extract import specs
+from extract import specs, tolerances
 from extract.furniture import furniture
 from extract.model import Document, Line, Sink
 from extract.numbers import NumberError, find_numbers, read
@@ -25,7 +25,6 @@ from extract.textutil import ends_open, fold_same_length, fold_ws
 _NUM = r"(?P<v>\d[\d.,]*\d|\d)"
 _MONEY = r"(?P<v>(?:usd\.?|us\$|\$)\s*\d[\d.,]*(?:\s+(?:mil\s+millones|millones|millon|mil)\b)?)"
 _APPROX = regex.compile(r"(?:mas de|superior(?:es)? a|cerca de|aproximadamente|alrededor de|menos de)\s*$")
-_MAX_SENTENCE = 800
 _SENTENCE_END = regex.compile(r"(?<=[.!?;])\s+(?=[\p{Lu}•\-])|\s*•\s*")
 _YEAR_IN_TEXT = regex.compile(rf"\b(?:ano|durante(?: el)?|diciembre(?: de)?|cierre de)\s+({YEAR})\b")
 
@@ -96,7 +95,7 @@ def sentences(lines: list[Line], headings: frozenset[int] = frozenset()) -> list
             if piece.strip():
                 start = start or line
                 buf = f"{buf} {piece}" if buf else piece
-        if text.endswith((".", ";", "!", "?", ":")) or len(buf) > _MAX_SENTENCE:
+        if text.endswith((".", ";", "!", "?", ":")) or len(buf) > tolerances.MAX_SENTENCE:
             close()
     close()
     return out

@@ -128,10 +128,6 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
         pdf.close()
 
 
-IDENTITY_HEAD = 300_000  # characters of a report's opening pages its identity is read from
-IDENTITY_TAIL = 50_000  # and of its closing pages (the Director Provincial's signature)
-
-
 def head_and_tail(lines: list[Line] | str) -> str:
     """The text a report's identity is read from: its opening and closing pages (the whole
     of any real report; a padded one is not read in full)."""
@@ -140,34 +136,27 @@ def head_and_tail(lines: list[Line] | str) -> str:
     head: list[str] = []
     size = 0
     for line in lines:
-        if size > IDENTITY_HEAD:
+        if size > tolerances.IDENTITY_HEAD:
             break
         head.append(line.text)
         size += len(line.text) + 1
     tail: list[str] = []
     size = 0
     for line in reversed(lines[len(head):]):
-        if size > IDENTITY_TAIL:
+        if size > tolerances.IDENTITY_TAIL:
             break
         tail.append(line.text)
         size += len(line.text) + 1
     return "\n".join([*head, *reversed(tail)])
 
 
-#: Bytes of a text input read to tell which report it is before extracting it.
-PEEK_BYTES = 5_000_000
-#: Opening pages of a PDF read to tell which report it is before extracting it (and its last
-#: page, for the signature); the rest is left to the extraction.
-PEEK_PAGES = 3
-
-
 def text_of(path: Path) -> tuple[str, str]:
     """(kind, text) of an input, cheaply, to tell which report it is before extracting it:
     a PDF's text layer of its opening and last pages (no OCR), a text file's opening
-    `PEEK_BYTES` decoded; ("", "") when it cannot be read."""
+    `tolerances.PEEK_BYTES` decoded; ("", "") when it cannot be read."""
     try:
         with path.open("rb") as fh:
-            head = fh.read(PEEK_BYTES)
+            head = fh.read(tolerances.PEEK_BYTES)
         kind = _sniff(head)
     except (OSError, BadInput):
         return "", ""
@@ -182,7 +171,7 @@ def text_of(path: Path) -> tuple[str, str]:
     try:
         out = []
         n = len(pdf)
-        for i in sorted({*range(min(PEEK_PAGES, n)), n - 1} - {-1}):
+        for i in sorted({*range(min(tolerances.PEEK_PAGES, n)), n - 1} - {-1}):
             page = pdf[i]
             textpage = page.get_textpage()
             out.append(_clean(textpage.get_text_bounded()))

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from extract import cache, indicators, sections
+from extract import cache, indicators, sections, tolerances
 from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, Unidentified, ingest
 from extract.inputs import Digest, identity, stamp
@@ -171,9 +171,6 @@ class Clock:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
-MIN_SECTIONS = 2  # headings a report has at least (a title page with the right words is not one)
-
-
 def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
     rid = doc.report_id
     log.info("%s: ingest: %s report %s, %d lines%s", safe(doc.source_file), doc.kind, rid,
@@ -195,8 +192,9 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
     with clock("sections"):
         secs = sections.detect(doc.lines)
     log.info("%s: sections: %d headings", rid, len(secs))
-    if len(secs) < MIN_SECTIONS:
-        raise Unidentified(f"not a report: {len(secs)} section heading(s) found, a report has at least {MIN_SECTIONS}")
+    if len(secs) < tolerances.MIN_SECTIONS:
+        raise Unidentified(f"not a report: {len(secs)} section heading(s) found, "
+                           f"a report has at least {tolerances.MIN_SECTIONS}")
     json_atomic(out / "02-sections.json", [s.__dict__ for s in secs])
 
     with clock("tables"):

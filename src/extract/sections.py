@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import regex
 
-from extract import specs
+from extract import specs, tolerances
 from extract.model import Line
 from extract.textutil import ends_open, fold_ws, key, starts_lower
 
@@ -22,8 +22,6 @@ _NUMBERED = regex.compile(
     r"(?P<title>\p{Lu}[^\n]{2,160})$"
 )
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
-_MAX_TITLE_LINES = 3
-_WRAPPED_LEN = 40  # a title line at least this long may wrap onto the next line
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ def _title_continuation(lines: list[Line], i: int, title: str) -> tuple[str, int
     """The heading title joined with the lines that continue it (a blank line may intervene),
     and the index of its last line."""
     j, joined = i, 0
-    while joined < _MAX_TITLE_LINES - 1:
+    while joined < tolerances.TITLE_MAX_LINES - 1:
         k = j + 1
         if k < len(lines) and not lines[k].text.strip():
             k += 1
@@ -57,7 +55,7 @@ def _title_continuation(lines: list[Line], i: int, title: str) -> tuple[str, int
             break
         nxt = lines[k].text.strip()
         # an upper-case title wrapped at the line's end (`... POR PARTE` / `DE LAS ...`)
-        upper = (title.isupper() and nxt.isupper() and len(lines[j].text.strip()) >= _WRAPPED_LEN
+        upper = (title.isupper() and nxt.isupper() and len(lines[j].text.strip()) >= tolerances.TITLE_WRAPPED_LEN
                  and not _NUMBERED.match(nxt))
         if not nxt or not (ends_open(title) or starts_lower(nxt) or upper):
             break

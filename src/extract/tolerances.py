@@ -42,6 +42,51 @@ CELL_LINES_SHARE = 0.3
 #: Characters of text per page, on average, below which a PDF is a scan without a text layer.
 MIN_TEXT_PER_PAGE = 4
 
+# --- finding a document's parts (`ingest.py`, `identify.py`, `furniture.py`, `sections.py`) ----
+#: Characters of a report's opening pages its identity is read from, and of its closing pages
+#: (the Director Provincial's signature).
+IDENTITY_HEAD = 300_000
+IDENTITY_TAIL = 50_000
+#: Bytes of a text input read to tell which report it is before extracting it.
+PEEK_BYTES = 5_000_000
+#: Opening pages of a PDF read to tell which report it is before extracting it (and its last
+#: page, for the signature); the rest is left to the extraction.
+PEEK_PAGES = 3
+#: Non-blank lines of the opening pages, where a report names its issuing office.
+OPENING_LINES = 150
+#: Page numbers counting up that mark the pages of a text without form feeds.
+MIN_PAGE_RUN = 3
+#: Headings a report has at least (a title page with the right words is not a report).
+MIN_SECTIONS = 2
+#: Lines a heading's title may span, and the length from which an uppercase title line may
+#: wrap onto the next.
+TITLE_MAX_LINES = 3
+TITLE_WRAPPED_LEN = 40
+#: Characters a narrative sentence may run to without an end mark before it is cut (a list
+#: without punctuation would otherwise be one sentence).
+MAX_SENTENCE = 800
+
+# --- tables in text (`tables/text.py`, `tables/layout.py`, `tables/grid.py`, `tables/columns.py`)
+#: Lines a header block may span (a cell per line in some extractions).
+HEADER_MAX_LINES = 14
+#: Words of a line of unknown header words inside a header block (longer: not a header line).
+HEADER_SHORT_LINE_WORDS = 3
+#: Rows a grid header may span (grouped and wrapped headers).
+GRID_HEADER_MAX_ROWS = 6
+#: Rows looked at after a header to count the values a data row carries.
+BODY_SAMPLE_ROWS = 12
+#: Lines a table body may span after its header.
+MAX_BODY_LINES = 120
+#: A single cell (or a line without values) this long is a sentence, not a table cell: two
+#: such lines end a table's body.
+PROSE_LEN = 70
+#: Spaces that keep two cells apart in a laid-out line.
+MIN_GUTTER = 2
+#: Value lines a region needs to be read as aligned columns.
+MIN_VALUE_LINES = 2
+#: Columns whose order may be searched for the one the values fit (6: 720 orders).
+MAX_REORDER_COLUMNS = 6
+
 # --- batches ----------------------------------------------------------------------------------
 #: Share of their table values a PDF and a text must share to be one report (the text its
 #: extraction); less, and two inputs claiming one report are a conflict.

@@ -13,6 +13,7 @@ from collections import Counter
 from decimal import Decimal
 from itertools import combinations, permutations
 
+from extract import tolerances
 from extract.numbers import ES, NumberError, cell_value, column_convention
 from extract.tables.spec import EXTRA_PREFIX, Column, TableSpec
 
@@ -38,14 +39,11 @@ def fit_columns(spec: TableSpec, header_text: str, rows: list[list[str]]) -> lis
     choices = [[c for i, c in enumerate(every) if i not in gone] for gone in combinations(extras, drop)]
     sample = [r for r in rows if len(r) == width]
     best = max(choices, key=lambda cols: sum(_kinds_agree(cols, r) for r in sample))
-    if all(_kinds_agree(best, r) == len(r) for r in sample) or len(best) > _MAX_REORDER:
+    if all(_kinds_agree(best, r) == len(r) for r in sample) or len(best) > tolerances.MAX_REORDER_COLUMNS:
         return best
     return max((list(p) for p in permutations(best)),
                key=lambda cols: (sum(_kinds_agree(cols, r) for r in sample), checks_hold(spec, cols, sample),
                                  -_derived_first(cols), -_inversions(best, cols)))
-
-
-_MAX_REORDER = 6  # columns whose order may be searched (720 orders)
 
 
 def _derived_first(order: list[Column]) -> int:

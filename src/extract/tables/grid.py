@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import regex
 
+from extract import tolerances
 from extract.numbers import is_cell_value
 from extract.patterns import TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable
@@ -21,7 +22,6 @@ from extract.textutil import ends_open, fold_ws, key, starts_lower
 
 _YEAR_CELL = regex.compile(rf"^(?:[a-z]{{3}}[-/ ]?)?{YEAR}$", regex.IGNORECASE)
 _WRAPPED_HYPHEN = regex.compile(r"(?<=\w)-\s*\n\s*(?=\w)")  # `IESS-` / `DPL` in one cell
-_MAX_HEADER_ROWS = 6  # rows a grid header may span (grouped and wrapped headers)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def layout(spec: TableSpec, cells: list[list[str]], merged: bool = True) -> Layo
     end = first
     while end > 0 and _label_only(cells[end - 1]):
         end -= 1  # wrapped label lines of the first row, not header
-    for size in range(1, min(_MAX_HEADER_ROWS, end) + 1):
+    for size in range(1, min(tolerances.GRID_HEADER_MAX_ROWS, end) + 1):
         found = _layout_of(spec, cells[end - size:end], end, merged)
         if found:
             return found

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import regex
 
+from extract import tolerances
 from extract.model import Line, Sink
 from extract.numbers import is_cell_value
 from extract.patterns import TOTAL
@@ -27,10 +28,6 @@ from extract.textutil import key
 
 _CELL = regex.compile(r"\S+(?: \S+)*")  # a run of words with single spaces inside
 _TOKEN = regex.compile(r"\S+")
-MIN_GUTTER = 2  # spaces that keep two cells apart
-MIN_VALUE_LINES = 2  # value lines a region needs to be read as aligned columns
-_MAX_BODY_LINES = 120  # lines a table body may span after its header
-_PROSE_LEN = 70  # a single cell this long is a sentence, not a table cell
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     than a gutter (an extractor's alignment is a character off here and there)."""
     out: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        if out and start < out[-1][1] + MIN_GUTTER:
+        if out and start < out[-1][1] + tolerances.MIN_GUTTER:
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
             out.append((start, end))
@@ -105,7 +102,7 @@ def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
         return None
     body: list[tuple[Line, list[Cell]]] = []
     prose = 0
-    for line in lines[header.last + 1: header.last + 1 + _MAX_BODY_LINES]:
+    for line in lines[header.last + 1: header.last + 1 + tolerances.MAX_BODY_LINES]:
         text = line.text.rstrip()
         if not text.strip():
             continue
@@ -114,7 +111,7 @@ def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
         if header_like(text, spec):
             continue  # the header printed again on the next page
         cells = _split_values(cells_of(text))
-        if len(cells) == 1 and len(cells[0].text) >= _PROSE_LEN:
+        if len(cells) == 1 and len(cells[0].text) >= tolerances.PROSE_LEN:
             prose += 1
             if prose >= 2:
                 break
@@ -122,7 +119,7 @@ def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
         prose = 0
         body.append((line, cells))
     value_lines = [cells for _, cells in body if sum(c.value for c in cells) >= 1 and len(cells) >= 2]
-    if len(value_lines) < MIN_VALUE_LINES:
+    if len(value_lines) < tolerances.MIN_VALUE_LINES:
         return None
     by_page = _columns_by_page(body)
     columns, n_text = next(iter(by_page.values())) if by_page else _columns(body)

@@ -31,9 +31,6 @@ FOOTNOTE_TOKEN = regex.compile(r"^\(\d{1,2}\)$")  # `(1)` after a value: a footn
 _WORD = regex.compile(r"[\w%]+")
 _YEARISH = regex.compile(rf"^(?:{YEAR}|\d{{1,2}})$")
 _YEAR = regex.compile(rf"^{YEAR}$")
-_MAX_HEADER_LINES = 14  # lines a header block may span (a cell per line in some extractions)
-_SHORT_HEADER_WORDS = 3  # words of a line of unknown header words inside a header block
-_PROSE_LEN = 70
 _PAGE_NUMBER = regex.compile(r"\d{1,3}")
 ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")  # `SSC`: a lone acronym continues the label above
 _HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
@@ -102,7 +99,7 @@ def _short_words(text: str) -> bool:
     """A short line without values: a header word the spec does not know (`Gasto`), kept in an
     unfinished header block."""
     tokens = text.split()
-    return len(tokens) <= _SHORT_HEADER_WORDS and not any(VALUE.match(t) for t in tokens)
+    return len(tokens) <= tolerances.HEADER_SHORT_LINE_WORDS and not any(VALUE.match(t) for t in tokens)
 
 
 def find_header(spec: TableSpec, lines: list[Line],
@@ -117,7 +114,7 @@ def find_header(spec: TableSpec, lines: list[Line],
         block, last, count = [line.text], i, 1
         done = _names_columns(spec, line.text)
         j = i + 1
-        while j < len(lines) and count < _MAX_HEADER_LINES:
+        while j < len(lines) and count < tolerances.HEADER_MAX_LINES:
             t = lines[j].text.strip()
             if t:
                 if not header_like(t, spec) and (done or not _short_words(t)):
@@ -152,7 +149,7 @@ def _with_label_header(spec: TableSpec, lines: list[Line], found: HeaderMatch) -
     while k >= 0 and not lines[k].text.strip():
         k -= 1
     text = lines[k].text.strip() if k >= 0 else ""
-    if (text and len(text.split()) <= _SHORT_HEADER_WORDS and not _DIGIT.search(text)
+    if (text and len(text.split()) <= tolerances.HEADER_SHORT_LINE_WORDS and not _DIGIT.search(text)
             and not text.endswith((":", ".")) and not _HEADING.match(text)):
         return HeaderMatch(k, found.last, f"{text} {found.text}")
     return found
@@ -163,10 +160,6 @@ def _names_columns(spec: TableSpec, text: str) -> bool:
     return complete and spec.header_named(header_key(text), columns_named=True)
 
 
-#: Rows looked at after a header to count the values a data row carries.
-_SAMPLE_ROWS = 12
-
-
 def body_columns(spec: TableSpec, header_text: str, body: list[Line]) -> list[Column]:
     """The header's columns as the first value lines below it bear out (`columns.fit_columns`)."""
     width = len(spec.columns_from_header(header_text, extras=True))
@@ -175,7 +168,7 @@ def body_columns(spec: TableSpec, header_text: str, body: list[Line]) -> list[Co
         _, values = split_values(line.text, width)
         if values:
             rows.append(values)
-        if len(rows) >= _SAMPLE_ROWS:
+        if len(rows) >= tolerances.BODY_SAMPLE_ROWS:
             break
     return fit_columns(spec, header_text, rows)
 
@@ -241,7 +234,7 @@ class TextRows(Strategy):
                 continue  # a page number between a group label and its rows keeps the label
             label, values = split_values(text, n)
             if not values:
-                prose = prose + 1 if len(text) >= _PROSE_LEN else 0
+                prose = prose + 1 if len(text) >= tolerances.PROSE_LEN else 0
                 if prose >= 2:
                     break
                 if centred and below < above and not pending and table.rows and not table.rows[-1].total:
