@@ -69,7 +69,8 @@ MAX_SENTENCE = 800
 # --- tables in text (`tables/text.py`, `tables/layout.py`, `tables/grid.py`, `tables/columns.py`)
 #: Lines a header block may span (a cell per line in some extractions).
 HEADER_MAX_LINES = 14
-#: Words of a line of unknown header words inside a header block (longer: not a header line).
+#: Words of a short line without values taken into a header block: header words no spec knows
+#: inside it (`Gasto`), or the label column's header just above it (longer: not a header line).
 HEADER_SHORT_LINE_WORDS = 3
 #: Rows a grid header may span (grouped and wrapped headers).
 GRID_HEADER_MAX_ROWS = 6
