@@ -178,7 +178,7 @@ def _by_line(obj: Any, encode: Callable[[Any], str], levels: int) -> str:
     if levels and isinstance(obj, list) and obj:
         return "[\n" + ",\n".join(_by_line(v, encode, 0 if isinstance(v, dict) else levels - 1) for v in obj) + "\n]"
     if levels and isinstance(obj, dict) and obj and all(isinstance(k, str) for k in obj):  # else: as json keys it
-        items = (f"{encode(str(k))}: {_by_line(v, encode, levels - 1)}" for k, v in obj.items())
+        items = (f"{encode(k)}: {_by_line(v, encode, levels - 1)}" for k, v in obj.items())
         return "{\n" + ",\n".join(items) + "\n}"
     return encode(obj)
 

@@ -3,7 +3,7 @@ strategy shares."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -101,14 +101,17 @@ def _field_pattern(spec: str, name: str, d: dict[str, str]) -> FieldPattern:
 def _compiled(spec: str, name: str, patterns: Iterable[str], flags: int = 0) -> tuple[regex.Pattern, ...]:
     """A spec's patterns compiled once, on load; one that is not a regular expression is an
     error naming the spec file, the key and the pattern, never a failure at every report."""
-    out = []
-    for pattern in patterns:
-        try:
-            out.append(regex.compile(pattern, flags))
-        except (regex.error, TypeError) as err:
-            raise SpecError(f"specs/table-{spec}.toml: {name}: {pattern!r} is not a regular expression "
-                            f"({err})") from err
-    return tuple(out)
+    return tuple(_as_pattern(spec, name, pattern, lambda p: regex.compile(p, flags)) for pattern in patterns)
+
+
+def _as_pattern(spec: str, name: str, pattern: str, use: Callable[[str], regex.Pattern]) -> regex.Pattern:
+    """`use(pattern)`; a pattern that is not a regular expression is a SpecError naming the spec
+    file, the key and the pattern."""
+    try:
+        return use(pattern)
+    except (regex.error, TypeError) as err:
+        raise SpecError(f"specs/table-{spec}.toml: {name}: {pattern!r} is not a regular expression "
+                        f"({err})") from err
 
 
 def _check_words(spec: str, d: dict[str, Any]) -> None:
@@ -119,11 +122,7 @@ def _check_words(spec: str, d: dict[str, Any]) -> None:
         uses.extend((f"columns[{i}].match" if i < len(d.get("columns", ())) else "years.match", p, loose)
                     for p in col.get("match", ()))
     for name, pattern, use in uses:
-        try:
-            use(pattern)
-        except (regex.error, TypeError) as err:
-            raise SpecError(f"specs/table-{spec}.toml: {name}: {pattern!r} is not a regular expression "
-                            f"({err})") from err
+        _as_pattern(spec, name, pattern, use)
 
 
 @dataclass(frozen=True)
