@@ -13,6 +13,7 @@ import regex
 
 from extract import tolerances
 from extract.identify import NotAReport, identify
+from extract.markup import plain_lines
 from extract.model import Document, Line, PageOcr
 from extract.numbers import document_convention
 from extract.ocr import unavailable
@@ -161,7 +162,7 @@ def text_of(path: Path) -> tuple[str, str]:
     except (OSError, BadInput):
         return "", ""
     if kind == "text":
-        return kind, _controls_removed(_decode(head))[0]
+        return kind, "\n".join(plain_lines(_controls_removed(_decode(head))[0].split("\n")))
     import pypdfium2 as pdfium
 
     try:
@@ -185,14 +186,15 @@ def text_of(path: Path) -> tuple[str, str]:
 
 
 def _text_lines(text: str) -> list[Line]:
-    """A text input's lines; where form feeds mark its pages (`pdftotext`), each line carries
-    its page too."""
+    """A text input's lines as plain text (Markdown and delimited tables read, `markup.py`);
+    where form feeds mark its pages (`pdftotext`), each line carries its page too."""
     paged = "\f" in text
+    raws = text.split("\n")
     lines, page = [], 1
-    for i, raw in enumerate(text.split("\n")):
+    for i, (raw, plain) in enumerate(zip(raws, plain_lines([r.replace("\f", "") for r in raws]), strict=True)):
         leading = len(raw) - len(raw.lstrip("\f"))  # a form feed before a page's first line
         page += leading
-        lines.append(Line(raw.replace("\f", ""), page if paged else None, i + 1))
+        lines.append(Line(plain, page if paged else None, i + 1))
         page += raw.count("\f") - leading
     return lines
 

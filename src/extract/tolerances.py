@@ -85,6 +85,9 @@ PROSE_LEN = 70
 MIN_GUTTER = 2
 #: Value lines a region needs to be read as aligned columns.
 MIN_VALUE_LINES = 2
+#: Cells a `;`- or tab-separated line needs to be taken for a table row (fewer: prose, a
+#: label and its value, which the row reader takes as it is).
+DELIMITED_MIN_CELLS = 3
 #: Columns whose order may be searched for the one the values fit (6: 720 orders).
 MAX_REORDER_COLUMNS = 6
 

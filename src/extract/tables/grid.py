@@ -225,6 +225,21 @@ def _cell(row: list[str], j: int | None) -> str:
     return row[j] if j is not None and j < len(row) else ""
 
 
+def _group_of(rows: list[RawRow], group: str | None, cell: str) -> str:
+    """The group a row's group cell names: the cell, or, when it continues the group label of
+    the row above (that label ends mid-phrase, or the cell starts in lowercase: `Sin relación
+    de` / `dependencia`, a label wrapped over two rows or cut by a page break), the whole label,
+    given to the rows above that carried its first part too."""
+    if not (group and rows and rows[-1].group == group and (ends_open(group) or starts_lower(cell))):
+        return cell
+    whole = f"{group} {cell}"
+    for row in reversed(rows):
+        if row.group != group:
+            break
+        row.group = whole
+    return whole
+
+
 def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[int | None, int | None]]],
                table: RawTable, group: str | None) -> tuple[str | None, bool]:
     """Append the body rows to `table`; returns the group label to carry and whether a grand
@@ -259,7 +274,7 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[i
             continue
         total = bool(TOTAL.match(key(name)))
         if grp and not total:
-            group = grp
+            group = _group_of(table.rows, group, grp)
         table.rows.append(RawRow(name, values, None if total else group, total=total, page=page, line=line))
         if total and not key(name).startswith("sub"):
             return group, True

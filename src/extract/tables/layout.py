@@ -133,13 +133,14 @@ def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
 
 def _columns(body: list[tuple[Line, list[Cell]]]) -> tuple[list[tuple[int, int]], int]:
     """The character spans of the table's columns (text columns, then value columns) and how
-    many are text columns."""
-    values = _merge([(c.start, c.end) for _, cells in body if sum(c.value for c in cells) >= 1 and len(cells) >= 2
-                     for c in cells if c.value])
+    many are text columns. Lines after the last line of values (notes under the table, which
+    run across its columns) are left out."""
+    rows = [i for i, (_, cells) in enumerate(body) if sum(c.value for c in cells) >= 1 and len(cells) >= 2]
+    values = _merge([(c.start, c.end) for i in rows for c in body[i][1] if c.value])
     if not values:
         return [], 0
     first_value = values[0][0]
-    texts = _merge([(c.start, c.end) for _, cells in body for c in cells
+    texts = _merge([(c.start, c.end) for _, cells in body[: rows[-1] + 1] for c in cells
                     if not c.value and c.end <= first_value and not TOTAL.match(key(c.text))])
     return texts + values, len(texts)
 
@@ -174,12 +175,14 @@ def centred_groups(grid: Grid, n_text: int, body_start: int) -> Grid:
     it stands. A label printed centred beside its rows, its lines possibly between or below
     some of them, goes to the consecutive rows its middle is closest to the middle of: each run
     of rows between two totals is cut among that run's labels so that the distance between
-    each label's middle and its rows' middle is least."""
+    each label's middle and its rows' middle is least. Text below the table's last row of
+    values is a note under it, never a group label."""
     g, lab = n_text - 2, n_text - 1
     rows = [list(r) for r in grid.cells]
+    value_rows = [i for i in range(body_start, len(rows)) if any(rows[i][n_text:])]
     labels: list[tuple[str, float, int]] = []  # text, middle line, first line
     k = body_start
-    while k < len(rows):
+    while k <= (value_rows[-1] if value_rows else -1):  # a text starting below the last row is a note
         if rows[k][g]:
             first = k
             parts = []
@@ -190,7 +193,6 @@ def centred_groups(grid: Grid, n_text: int, body_start: int) -> Grid:
                 labels.append((" ".join(parts), (first + k - 1) / 2, first))
                 continue
         k += 1
-    value_rows = [i for i in range(body_start, len(rows)) if any(rows[i][n_text:])]
     details = [i for i in value_rows if not TOTAL.match(key(rows[i][lab] or rows[i][g]))]
     if not labels or not details:
         return grid
