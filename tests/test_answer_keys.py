@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 from answer_key import DATA, differences
 
 from extract.report import extract_report
@@ -36,4 +37,18 @@ def test_variant_reports_match_their_keys(path: Path, tmp_path: Path) -> None:
     for p in FLAVORS
 ], ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_text_of_any_extractor_matches_the_key(path: Path, tmp_path: Path) -> None:
+    _check(path, tmp_path)
+
+
+_ES_GROUPED = regex.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\w)")
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f"], ids=["no-break", "narrow no-break"])
+@pytest.mark.parametrize("name", ["iess-loja-2024.txt", "iess-nacional-2024.txt"])
+def test_digits_grouped_by_no_break_spaces_give_the_key(name: str, space: str, tmp_path: Path) -> None:
+    """`1 996 585,00` as Word prints it with the RAE's grouping (a no-break or thin space)."""
+    text = (DATA.parent.parent / "raw" / name).read_text(encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(_ES_GROUPED.sub(lambda m: m.group().replace(".", space), text), encoding="utf-8")
+    assert space in path.read_text(encoding="utf-8")
     _check(path, tmp_path)

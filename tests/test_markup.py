@@ -14,6 +14,7 @@ from extract.delimited import aligned, blocks
 from extract.ingest import ingest
 from extract.markup import plain, plain_lines
 from extract.report import extract_report
+from extract.textutil import join_digit_groups
 
 D = Decimal
 
@@ -158,3 +159,15 @@ def test_prose_with_a_pipe_above_a_page_rule_is_not_a_table() -> None:
     texts = ["Cifras acumuladas en USD | Fuente: Dirección Nacional", "---", "| a | b |", "| 1 | 2 |"]
     found = blocks(texts)
     assert [b.start for b in found] == [2]
+
+
+@pytest.mark.parametrize(("text", "joined"), [
+    ("Total 1\u00a0996\u00a0585,00 y 52,80%", "Total 1996585,00 y 52,80%"),
+    ("USD 26\u202f945\u202f656,69", "USD 26945656,69"),
+    ("2024\u00a0500", "2024500"),  # a group of three after any digits
+    ("2024\u00a012", "2024\u00a012"),  # not a group of three: kept
+    ("Sector\u00a0privado", "Sector\u00a0privado"),
+    ("1 996 585", "1 996 585"),  # plain spaces may part two cells: kept
+])
+def test_digit_groups_apart_by_no_break_spaces_are_one_number(text: str, joined: str) -> None:
+    assert join_digit_groups(text) == joined

@@ -18,6 +18,7 @@ from extract.model import Document, Line, PageOcr
 from extract.numbers import document_convention
 from extract.ocr import unavailable
 from extract.ocr_pages import needs_ocr, ocr_lines
+from extract.textutil import join_digit_groups
 
 _LARGE = 100  # pages from which reading a PDF shows a progress bar on a terminal
 
@@ -84,8 +85,10 @@ def _sniff(data: bytes) -> str:
 
 def _clean(text: str) -> str:
     """Extracted text as plain lines: pdfium's line-break hyphen markers (U+0002 from a PDF,
-    U+FFFE in its text exports) as `-`, CR/LF as LF."""
-    return text.replace("\x02", "-").replace("\ufffe", "-").replace("\r\n", "\n").replace("\r", "\n")
+    U+FFFE in its text exports) as `-`, CR/LF as LF, digit groups apart by no-break or thin
+    spaces joined (`join_digit_groups`)."""
+    text = text.replace("\x02", "-").replace("\ufffe", "-").replace("\r\n", "\n").replace("\r", "\n")
+    return join_digit_groups(text)
 
 
 def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int, Scan]:

@@ -11,6 +11,16 @@ _WS = regex.compile(r"\s+")
 _NOT_SLUG = regex.compile(r"[^a-z0-9]+")
 
 
+#: A no-break, figure or thin space between digit groups (`1 996 585` as Word and the RAE's
+#: norm print it): part of the number, never a gap between two cells.
+_GROUP_SPACE = regex.compile(r"(?<=\d)[\u00a0\u2007\u2009\u202f](?=\d{3}(?!\d))")
+
+
+def join_digit_groups(text: str) -> str:
+    """`1 996 585,00` (no-break or thin spaces) as `1996585,00`: one number, read as printed."""
+    return _GROUP_SPACE.sub("", text) if not text.isascii() else text
+
+
 def fold_ws(text: str) -> str:
     """Whitespace folded to single spaces, trimmed."""
     return _WS.sub(" ", text).strip()

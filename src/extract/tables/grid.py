@@ -18,7 +18,7 @@ from extract.tables.base import RawRow, RawTable
 from extract.tables.header_words import header_key
 from extract.tables.spec import Column, TableSpec
 from extract.tables.text import ACRONYM, header_like
-from extract.textutil import ends_open, fold_ws, key, starts_lower
+from extract.textutil import ends_open, fold_ws, join_digit_groups, key, starts_lower
 
 _YEAR_CELL = regex.compile(rf"^(?:[a-z]{{3}}[-/ ]?)?{YEAR}$", regex.IGNORECASE)
 _WRAPPED_HYPHEN = regex.compile(r"(?<=\w)-\s*\n\s*(?=\w)")  # `IESS-` / `DPL` in one cell
@@ -51,8 +51,9 @@ class Layout:
 
 
 def clean(cell: str | None) -> str:
-    """Cell text with wrapped lines joined (`IESS-` / `DPL` -> `IESS-DPL`) and spaces folded."""
-    text = _WRAPPED_HYPHEN.sub("-", cell or "")
+    """Cell text with wrapped lines joined (`IESS-` / `DPL` -> `IESS-DPL`), digit groups apart by
+    no-break spaces joined, and spaces folded."""
+    text = _WRAPPED_HYPHEN.sub("-", join_digit_groups(cell or ""))
     return fold_ws(text)
 
 
