@@ -41,6 +41,9 @@ def _run(tmp: Path, name: str, text: str) -> dict:
      ("provincial", "El Oro", 2022, "iess-el-oro-2022")),
     ("Instituto Ecuatoriano de Seguridad Social: Informe de Rendición de Cuentas 2025, a nivel nacional.",
      ("nacional", None, 2025, "iess-nacional-2025")),
+    ("INFORME DE RENDICIÓN DE CUENTAS 2024 DEL IESS. CADA DIRECCIÓN PROVINCIAL ACTUALICE EN EL PORTAL WEB "
+     "EL FORMULARIO. LA DIRECCIÓN PROVINCIAL DE MANABÍ ... EL DIRECTOR PROVINCIAL",
+     ("provincial", "Manabí", 2024, "iess-manabi-2024")),  # upper case: a verb after the office is no name
 ])
 def test_identify_from_content(text: str, expected: tuple) -> None:
     ident = identify(text)

@@ -33,12 +33,22 @@ _YEAR_WEAK = regex.compile(r"(?:durante el|ano|al cierre de|diciembre de|diciemb
 _DIRECTOR_PROVINCIAL = regex.compile(r"\bdirector(?:a)? provincial\b")
 # The issuing office in the opening: "Dirección Provincial (del IESS) (de|en) <name>"
 _ISSUER = regex.compile(
-    r"\b(?i:direcci[oó]n provincial)(?: (?i:del iess))?(?: (?i:de|en|del))?\s+"
+    r"\b(?i:direcci[oó]n provincial)(?: (?i:del iess))?(?P<of> (?i:de|en|del))?\s+"
     r"(?P<name>(?:\p{Lu}|[^\p{L}\s])[^\s,;:]*(?: [^\s,;:]+){0,4})"
 )
 _KNOWN_START = tuple(sorted(_NAMES, key=len, reverse=True))
 _IESS = regex.compile(r"\biess\b|instituto ecuatoriano de seguridad social")
 _RENDICION = regex.compile(r"rendicion de cuentas")
+
+
+def _issuer(opening: str) -> regex.Match | None:
+    """The first office the opening names as `Dirección Provincial de <name>` (or a province
+    right after `Dirección Provincial`); words after it without `de` are a sentence going on
+    (`DIRECCIÓN PROVINCIAL ACTUALICE…` in an upper-case text), not an office."""
+    for found in _ISSUER.finditer(opening):
+        if found["of"] or key(found["name"]).startswith(_KNOWN_START):
+            return found
+    return None
 
 
 class NotAReport(ValueError):
@@ -58,10 +68,10 @@ def identify(text: str) -> Identity:
     anio = years.most_common(1)[0][0]
     raw_opening = "\n".join([ln for ln in text.splitlines() if ln.strip()][:tolerances.OPENING_LINES])
     opening = key(raw_opening)
-    found = _ISSUER.search(raw_opening)
+    found = _issuer(raw_opening)
     issuer = key(found["name"]).rstrip(".") if found else None
-    if issuer is not None and not issuer.startswith(_KNOWN_START):
-        name = regex.match(r"\S+(?: (?:(?:de|del|los|las) )?(?:\p{Lu}|[^\p{L}\s])\S*)*", found["name"])  # type: ignore[index]
+    if found is not None and issuer is not None and not issuer.startswith(_KNOWN_START):
+        name = regex.match(r"\S+(?: (?:(?:de|del|los|las) )?(?:\p{Lu}|[^\p{L}\s])\S*)*", found["name"])
         raise NotAReport(f"issued by 'Dirección Provincial de {name.group() if name else '?'}', "
                          "which is not one of Ecuador's 24 provinces")
     provs = Counter(key(_NAMES[m["prov"]]) for m in _PROVINCIAL.finditer(folded))
