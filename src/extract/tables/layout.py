@@ -11,6 +11,7 @@ to the rows it is centred on (`centred_groups`).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -24,7 +25,7 @@ from extract.tables.centring import centred_owners
 from extract.tables.grid import Grid, read_grids
 from extract.tables.spec import TableSpec
 from extract.tables.text import FOOTNOTE_TOKEN, find_header, header_like
-from extract.textutil import key
+from extract.textutil import ends_open, key, starts_lower
 
 _CELL = regex.compile(r"\S+(?: \S+)*")  # a run of words with single spaces inside
 _TOKEN = regex.compile(r"\S+")
@@ -186,7 +187,8 @@ def centred_groups(grid: Grid, n_text: int, body_start: int) -> Grid:
         if rows[k][g]:
             first = k
             parts = []
-            while k < len(rows) and rows[k][g] and not TOTAL.match(key(rows[k][g])):
+            while k < len(rows) and rows[k][g] and not TOTAL.match(key(rows[k][g])) \
+                    and not (parts and _starts_another(parts[-1], rows[k][g])):
                 parts.append(rows[k][g])
                 k += 1
             if parts:
@@ -196,16 +198,44 @@ def centred_groups(grid: Grid, n_text: int, body_start: int) -> Grid:
     details = [i for i in value_rows if not TOTAL.match(key(rows[i][lab] or rows[i][g]))]
     if not labels or not details:
         return grid
-    if all(any(i == first for i in details) for _, _, first in labels):
-        return grid  # top-aligned: the grid reader fills each label down
     pages = [grid.place(i)[0] for i in range(len(rows))]
+    if _top_aligned(labels, details, pages):
+        return grid  # the grid reader fills each label down
     owner = centred_owners(details, value_rows, labels, dict(enumerate(pages)))
+    for before, after in itertools.pairwise(labels):
+        if _continues(before[0], after[0]):  # a label cut by a page break: each part centred on its page
+            whole = f"{before[0]} {after[0]}"
+            owner = {i: whole if name in (before[0], after[0]) else name for i, name in owner.items()}
     for i in range(body_start, len(rows)):
         if not TOTAL.match(key(rows[i][g])):
             rows[i][g] = ""
     for i, name in owner.items():
         rows[i][g] = name
     return Grid(rows, grid.page, grid.accuracy, grid.places, merged=False)
+
+
+def _starts_another(line: str, after: str) -> bool:
+    """True when the label line `after` starts another label: `line` completed a phrase (it
+    starts in lowercase and does not end mid-phrase: `Con relación de` / `dependencia`) and
+    `after` does not start in lowercase (`Sin relación de`)."""
+    return starts_lower(line) and not ends_open(line) and not starts_lower(after)
+
+
+def _continues(label: str, after: str) -> bool:
+    """True when `after` is the rest of `label` (it ends mid-phrase, or `after` starts in lowercase)."""
+    return ends_open(label) or starts_lower(after)
+
+
+def _top_aligned(labels: list[tuple[str, float, int]], details: list[int], pages: list[int | None]) -> bool:
+    """True when every group label starts on a row of values (its group's first), and the rest
+    of a label cut by a page break on the first row of values of its page; a label printed
+    further down is centred on its rows (`Sin relación de` / page break / a row / `dependencia`)."""
+    for n, (text, _, first) in enumerate(labels):
+        if first not in details:
+            return False
+        if n and _continues(labels[n - 1][0], text) and first != min(i for i in details if pages[i] == pages[first]):
+            return False
+    return True
 
 
 class TextLayout(Strategy):
