@@ -186,7 +186,7 @@ def centred_groups(grid: Grid, n_text: int, body_start: int) -> Grid:
     while k <= (value_rows[-1] if value_rows else -1):  # a text starting below the last row is a note
         if rows[k][g]:
             first = k
-            parts = []
+            parts: list[str] = []
             while k < len(rows) and rows[k][g] and not TOTAL.match(key(rows[k][g])) \
                     and not (parts and _starts_another(parts[-1], rows[k][g])):
                 parts.append(rows[k][g])
