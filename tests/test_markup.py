@@ -61,8 +61,11 @@ Texto después"""
 
 def test_a_pipe_table_becomes_aligned_columns_line_for_line() -> None:
     texts = PIPES.split("\n")
-    out = plain_lines(texts)
+    out, cells = zip(*plain_lines(texts), strict=True)
     assert len(out) == len(texts)
+    assert cells[0] is None and cells[2] == () and cells[-1] is None  # prose; the rule
+    assert cells[3] == ("Salud\nLoja", "1.913.418,00", "1.665.326,91", "87%")  # a cell's <br> kept
+    assert cells[4] == ("Fondo | Riesgos", "184.760,01", "", "91%")
     assert out[0] == texts[0]  # a pipe in prose is not a table
     assert out[2] == ""  # the rule under the header
     assert out[-1] == "Texto después"
@@ -78,7 +81,7 @@ def test_a_pipe_table_becomes_aligned_columns_line_for_line() -> None:
 
 def test_a_pipe_table_without_outer_pipes_is_anchored_by_its_rule() -> None:
     texts = ["Centro | Vigente | Devengado", "--- | --- | ---", "Salud | 1.913.418,00 | 1.665.326,91", "Fin"]
-    out = plain_lines(texts)
+    out = [text for text, _ in plain_lines(texts)]
     assert out[1] == "" and out[3] == "Fin"
     assert out[2].index("1.913.418,00") == out[0].index("Vigente")
 
@@ -96,7 +99,7 @@ def test_prose_with_semicolons_is_not_a_table() -> None:
     prose = ["Se revisaron los procesos; los contratos; y, los pagos del periodo",
              "de la Dirección; sus unidades; y, las entidades relacionadas."]
     assert blocks(prose) == []
-    assert plain_lines(prose) == prose
+    assert plain_lines(prose) == [(text, None) for text in prose]
 
 
 def test_tables_with_as_many_columns_share_their_widths() -> None:
@@ -171,3 +174,15 @@ def test_prose_with_a_pipe_above_a_page_rule_is_not_a_table() -> None:
 ])
 def test_digit_groups_apart_by_no_break_spaces_are_one_number(text: str, joined: str) -> None:
     assert join_digit_groups(text) == joined
+
+
+def test_rows_of_a_markdown_table_point_at_their_lines(tmp_path: Path) -> None:
+    path = Path(__file__).parent / "data" / "extractors" / "markdown" / "iess-nacional-2024.md"
+    res = extract_report(path, tmp_path, tmp_path / "interim")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for dataset, column in (("afiliados", "tipo_afiliado"), ("presupuesto", "unidad"),
+                            ("contratacion", "tipo_contratacion")):
+        for row in res.datasets[dataset]:
+            assert row["source_page"] is None
+            printed = lines[row["source_line"] - 1]
+            assert printed.startswith("|") and row[column].split()[0] in printed, (dataset, row)

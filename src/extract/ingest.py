@@ -165,7 +165,7 @@ def text_of(path: Path) -> tuple[str, str]:
     except (OSError, BadInput):
         return "", ""
     if kind == "text":
-        return kind, "\n".join(plain_lines(_controls_removed(_decode(head))[0].split("\n")))
+        return kind, "\n".join(t for t, _ in plain_lines(_controls_removed(_decode(head))[0].split("\n")))
     import pypdfium2 as pdfium
 
     try:
@@ -194,10 +194,11 @@ def _text_lines(text: str) -> list[Line]:
     paged = "\f" in text
     raws = text.split("\n")
     lines, page = [], 1
-    for i, (raw, plain) in enumerate(zip(raws, plain_lines([r.replace("\f", "") for r in raws]), strict=True)):
+    for i, (raw, (plain, cells)) in enumerate(zip(raws, plain_lines([r.replace("\f", "") for r in raws]),
+                                                  strict=True)):
         leading = len(raw) - len(raw.lstrip("\f"))  # a form feed before a page's first line
         page += leading
-        lines.append(Line(plain, page if paged else None, i + 1))
+        lines.append(Line(plain, page if paged else None, i + 1, cells))
         page += raw.count("\f") - leading
     return lines
 

@@ -27,8 +27,9 @@ _BREAK = regex.compile(r"<br\s*/?>", regex.IGNORECASE)
 _HYPHEN_BREAK = regex.compile(r"(?<=\w-)\s*<br\s*/?>\s*(?=\w)", regex.IGNORECASE)  # `IESS- <br>DPL`: one word
 
 
-def plain(line: str) -> str:
-    """One line of Markdown as plain text (a line with no Markdown comes back as it was)."""
+def plain(line: str, breaks: str = " ") -> str:
+    """One line of Markdown as plain text (a line with no Markdown comes back as it was); a
+    `<br>` as `breaks`."""
     if not any(c in line for c in "#*_\\[<-="):
         return line
     if _RULE.match(line):
@@ -36,7 +37,7 @@ def plain(line: str) -> str:
     text = _COMMENT.sub("", line)
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
-    text = _BREAK.sub(" ", _HYPHEN_BREAK.sub("", text))
+    text = _BREAK.sub(breaks, _HYPHEN_BREAK.sub("", text))
     if _HEADING.match(text):
         text = _CLOSING_HASHES.sub("", _HEADING.sub("", text))
     text = _BOLD.sub(r"\2", text)
@@ -44,11 +45,20 @@ def plain(line: str) -> str:
     return _ESCAPE.sub(r"\1", text)
 
 
-def plain_lines(texts: list[str]) -> list[str]:
-    """A text input's lines as plain text: delimited tables (`delimited.py`) as aligned
-    columns of plain cells, every other line through `plain`."""
-    out = [plain(t) for t in texts]
+def plain_lines(texts: list[str]) -> list[tuple[str, tuple[str, ...] | None]]:
+    """A text input's lines as plain text, each with its cells when a delimited table
+    (`delimited.py`) holds it: a table's lines laid out as aligned columns of plain cells (a
+    cell's `<br>` kept as a line break in its cells, a rule as `()`), every other line through
+    `plain`."""
+    out: list[tuple[str, tuple[str, ...] | None]] = [(plain(t), None) for t in texts]
     found = delimited.blocks(texts)
     for block, lines in zip(found, delimited.aligned([b.rows for b in found], plain), strict=True):
-        out[block.start : block.start + len(block.rows)] = lines
+        for k, (row, text) in enumerate(zip(block.rows, lines, strict=True)):
+            cells = () if row is None else tuple(_cell(c) for c in row)
+            out[block.start + k] = (text, cells)
     return out
+
+
+def _cell(text: str) -> str:
+    """A delimited cell as plain text, its `<br>` line breaks kept (`Salud <br>Loja`)."""
+    return "\n".join(part.strip() for part in plain(text, "\n").split("\n")).strip()

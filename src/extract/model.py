@@ -47,6 +47,9 @@ class Line:
     text: str
     page: int | None
     line: int | None
+    #: The line's cells when the input delimits them (a Markdown or `;` table row; `()` for its
+    #: rule), else None: the text is then the only structure there is.
+    cells: tuple[str, ...] | None = None
 
     @property
     def location(self) -> str:

@@ -11,6 +11,7 @@ from extract.model import Document, Line, Sink
 from extract.sections import Section
 from extract.tables.base import RawTable, Strategy
 from extract.tables.cells import TextCells
+from extract.tables.delimited_cells import DelimitedCells
 from extract.tables.diagnose import Diagnosis, diagnose
 from extract.tables.fit import score
 from extract.tables.layout import TextLayout
@@ -33,8 +34,8 @@ _PDF = {"camelot-lattice": CamelotLattice, "camelot-stream": CamelotStream, "pdf
 
 def text_strategies() -> Strategies:
     """The strategies for text: a text input, or the pages of a PDF read by OCR."""
-    return {"rows": [TextLayout(), MergedColumns(), TextRows(), TextCells()],
-            "records": [SideBySideRecords(), TextRecords()]}
+    return {"rows": [DelimitedCells(), TextLayout(), MergedColumns(), TextRows(), TextCells()],
+            "records": [DelimitedCells(), SideBySideRecords(), TextRecords()]}
 
 
 def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> Strategies:

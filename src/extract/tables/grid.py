@@ -16,6 +16,7 @@ from extract.numbers import is_cell_value
 from extract.patterns import TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable
 from extract.tables.header_words import header_key
+from extract.tables.running import mended_name
 from extract.tables.spec import Column, TableSpec
 from extract.tables.text import ACRONYM, header_like
 from extract.textutil import ends_open, fold_ws, join_digit_groups, key, starts_lower
@@ -190,7 +191,7 @@ def read_record_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTab
         if table is None:
             table = RawTable(spec.dataset, spec.name, method, [Column(count.field, "count", True, True)],
                              [], fold_ws(" ".join(cells[0])))
-        for row in cells[1:]:
+        for k, row in enumerate(cells[1:], 1):
             values = {f: row[j] for j, f in roles.items() if j < len(row)}
             if not values.get(spec.label) and table.rows:
                 for f in (text_field, doc_field):
@@ -202,8 +203,9 @@ def read_record_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTab
             if not values.get(spec.label) or m is None:
                 table.skipped.append(" | ".join(row))
                 continue
+            page, line = grid.place(k)
             table.rows.append(RawRow(
-                values[spec.label], [m["n"]], page=grid.page,
+                mended_name(values[spec.label], spec.records.record_start), [m["n"]], page=page, line=line,
                 fields={text_field: values.get(text_field) or None, doc_field: values.get(doc_field) or None}))
     if table is None or not table.rows:
         return None
@@ -253,8 +255,9 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[i
     above = below = 0  # label lines of the last row above and below its values
     for row, (page, line) in body:
         label, grp = _cell(row, lay.label), _cell(row, lay.group)
-        if label and lay.prefix:
-            label = " ".join([*(_cell(row, j) for j in lay.prefix if _cell(row, j)), label])
+        if lay.prefix:  # `201` | `Fondo Pensiones`; a total may be printed in the code's cell alone
+            label = " ".join([*(_cell(row, j) for j in lay.prefix if _cell(row, j)), label]).strip() \
+                if label or any(TOTAL.match(key(_cell(row, j))) for j in lay.prefix) else label
         values = [_cell(row, j) for j, _ in lay.values]
         if not any(values):
             if grp and not label:

@@ -53,6 +53,16 @@ def _mend(name: str, phrase: str) -> str:
     return "".join(out)
 
 
+def mended_name(name: str, phrases: tuple[str, ...]) -> str:
+    """A record's name as printed (`SUPERINTENDEN CIA DE BANCOS`, a word a narrow cell broke),
+    mended by the record-start phrase it is, if it is one."""
+    folded = fold_same_length(fold_ws(name))
+    for phrase in phrases:
+        if _broken_words(phrase).fullmatch(folded):
+            return _mend(name, phrase)
+    return name
+
+
 class TextRecords(Strategy):
     """Records layout: long wrapped cells, each row starting with a control body's name.
 
