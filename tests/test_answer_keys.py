@@ -13,10 +13,16 @@ from answer_key import DATA, differences
 from extract.report import extract_report
 
 VARIANTS = sorted((DATA / "variants").glob("iess-*.*"))
-FLAVORS = sorted((DATA / "extractors").glob("*/iess-*.*"))  # .txt, and .md of PDF-to-Markdown tools
-#: Extractions not read cell for cell (issue 11, blocked): `pdftotext` without `-layout` prints
-#: some labels out of row order and drops line-end hyphens. They must fail until they do not.
-NOT_YET = {"pdftotext-raw/iess-loja-2024.txt", "pdftotext-raw/iess-nacional-2024.txt"}
+#: The samples and variants as common extractors give them (`.md`: PDF-to-Markdown tools)
+FLAVORS = sorted((DATA / "extractors").glob("*/iess-*.*"))
+#: Extractions not read cell for cell. `pdftotext` without `-layout` (issue 11, blocked) prints
+#: some labels out of row order and drops line-end hyphens. The Tungurahua variant's
+#: recommendations, whose cells `pdftotext -layout` and pdfplumber run together with single
+#: spaces, and its afiliados as pdfplumber gives them, are not read yet either. They must fail
+#: until they do not.
+NOT_YET = {"pdftotext-raw/iess-loja-2024.txt", "pdftotext-raw/iess-nacional-2024.txt",
+           "pdftotext-raw/iess-nacional-2023.txt", "pdftotext-raw/iess-tungurahua-2024.txt",
+           "pdftotext-layout/iess-tungurahua-2024.txt", "pdfplumber/iess-tungurahua-2024.txt"}
 
 
 def _check(path: Path, tmp: Path) -> None:

@@ -91,3 +91,26 @@ def test_a_total_is_read_in_its_columns_convention() -> None:
 def test_a_total_row_with_fewer_values_is_checked_where_it_has_them() -> None:
     rows = [RawRow("A", ["2", "10.000,00"]), RawRow("B", ["3", "20.000,00"]), RawRow("Total", ["9"], total=True)]
     assert score(_table(rows), _spec("contratacion")) == pytest.approx(0.75)
+
+
+def test_a_count_column_never_takes_amounts_with_cents() -> None:
+    """A header printed out of order (`Valor (USD)` before `N.º de procesos`) is put back in
+    the order the values hold: cents are an amount's, never a count's."""
+    from extract.tables.columns import fit_columns
+
+    rows = [["63", "167.464,26"], ["4", "134.499,89"], ["3", "54.098,06"]]
+    for header in ("Tipo de contratación N.º de procesos Valor (USD)",
+                   "Tipo de contratación Valor (USD) N.º de procesos"):
+        assert [c.field for c in fit_columns(_spec("contratacion"), header, rows)] == ["procesos", "valor_usd"]
+
+
+def test_a_grouped_header_read_line_by_line_keeps_its_groups_past_a_stray_word() -> None:
+    """`N.º de N.º de / Valor (USD) Valor (USD) / procesos procesos` under `Adjudicados
+    Finalizados` (pdfplumber's text): the trailing `procesos procesos` is no column of its own."""
+    from extract.tables.columns import fit_columns
+
+    header = "Adjudicados Finalizados Tipo de contratación N.º de N.º de Valor (USD) Valor (USD) procesos procesos"
+    rows = [["63", "167.464,26", "63", "167.464,26"], ["3", "54.098,06", "-", "-"]]
+    got = [(c.field, c.span) for c in fit_columns(_spec("contratacion"), header, rows)]
+    assert got == [("procesos", "adjudicado"), ("valor_usd", "adjudicado"),
+                   ("procesos", "finalizado"), ("valor_usd", "finalizado")]

@@ -331,5 +331,6 @@ def test_group_and_label_on_one_line_are_cut_by_case() -> None:
     assert cut("Con relación de Sector privado") == ("Con relación de", "Sector privado")
     assert cut("dependencia Sector público") == ("dependencia", "Sector público")
     assert cut("Régimen Especial Voluntarios en el") == ("Régimen Especial", "Voluntarios en el")
+    assert cut("Régimen Especial Voluntarios en el Ecuador") == ("Régimen Especial", "Voluntarios en el Ecuador")
     assert cut("remunerado del") == ("", "remunerado del")  # a label's continuation
     assert cut("Jefes de familia SSC") == ("", "Jefes de familia SSC")  # an acronym is no label's start

@@ -13,9 +13,14 @@ from collections import Counter
 from decimal import Decimal
 from itertools import combinations, permutations
 
+import regex
+
 from extract import tolerances
 from extract.numbers import ES, NumberError, cell_value, column_convention
+from extract.tables.header_words import header_key
 from extract.tables.spec import EXTRA_PREFIX, Column, TableSpec
+
+_CENTS = regex.compile(r"\d[.,]\d{1,2}$")  # a value printed with one or two decimals
 
 
 def fit_columns(spec: TableSpec, header_text: str, rows: list[list[str]]) -> list[Column]:
@@ -36,7 +41,8 @@ def fit_columns(spec: TableSpec, header_text: str, rows: list[list[str]]) -> lis
     drop = len(every) - width
     if width < len(named) or drop < 0:
         return named
-    choices = [[c for i, c in enumerate(every) if i not in gone] for gone in combinations(extras, drop)]
+    choices = [_spread([c for i, c in enumerate(every) if i not in gone], spec, header_text)
+               for gone in combinations(extras, drop)]
     sample = [r for r in rows if len(r) == width]
     best = max(choices, key=lambda cols: sum(_kinds_agree(cols, r) for r in sample))
     if all(_kinds_agree(best, r) == len(r) for r in sample) or len(best) > tolerances.MAX_REORDER_COLUMNS:
@@ -44,6 +50,12 @@ def fit_columns(spec: TableSpec, header_text: str, rows: list[list[str]]) -> lis
     return max((list(p) for p in permutations(best)),
                key=lambda cols: (sum(_kinds_agree(cols, r) for r in sample), checks_hold(spec, cols, sample),
                                  -_derived_first(cols), -_inversions(best, cols)))
+
+
+def _spread(cols: list[Column], spec: TableSpec, header_text: str) -> list[Column]:
+    """`cols` shared out among the header's spans (`Adjudicados | Finalizados`) when an
+    unknown word counted as a column kept them from it (`… procesos procesos` read as one)."""
+    return cols if any(c.span for c in cols) else spec.spread_spans(header_key(header_text), cols)
 
 
 def _derived_first(order: list[Column]) -> int:
@@ -97,6 +109,8 @@ def _operand_names(columns: list[Column]) -> list[tuple[str, ...]]:
 
 
 def _kinds_agree(columns: list[Column], values: list[str]) -> int:
-    """How many of a row's values are of their column's kind (percentages against the rest)."""
-    return sum(c.kind == "unknown" or (c.kind == "percent") == v.rstrip("*").endswith("%")
+    """How many of a row's values are of their column's kind: percentages against the rest,
+    and no cents in a count (`167.464,26` is an amount)."""
+    return sum(c.kind == "unknown" or ((c.kind == "percent") == v.rstrip("*").endswith("%")
+                                       and not (c.kind == "count" and _CENTS.search(v.rstrip("*"))))
                for c, v in zip(columns, values, strict=False))

@@ -4,10 +4,13 @@ comes out as `Con relación de Sector privado 4.321.098 ...` / `dependencia Sect
 
 Each line's text is cut into its group part and its label part by case: a label starts with
 a capital; a group's continuation starts in lowercase (`dependencia`); a line opening a group
-beside a label (`Régimen Especial Voluntarios en el`) is cut before its last capitalised word.
+beside a label (`Régimen Especial Voluntarios en el`) is cut before its last capitalised word
+that leaves the group a whole phrase (`Régimen Especial` | `Voluntarios en el Ecuador`).
 A line of its own followed by a group continuation (`Sin relación de` / `dependencia Pasantes
-privados`) is the group's. The cut lines are laid out in aligned columns and read as such
-(`layout.grid_of`), which gives each group to the rows it is centred on.
+privados`) is the group's, and so is a whole phrase alone above a row printed with its own
+label (`Semicontributivos` / `Jefes de familia SSC 325,371 …`). The cut lines are laid out in
+aligned columns and read as such (`layout.grid_of`), which gives each group to the rows it is
+centred on.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from extract.tables.grid import read_grids
 from extract.tables.layout import grid_of
 from extract.tables.spec import Column, TableSpec
 from extract.tables.text import ACRONYM, body_columns, find_header, header_like, split_values
-from extract.textutil import key
+from extract.textutil import ends_open, key
 
 _CAPITAL = regex.compile(r"^[\p{Lu}¿¡(]")
 _LOWER = regex.compile(r"^\p{Ll}")
@@ -41,7 +44,9 @@ def cut(text: str) -> tuple[str, str]:
     capitals = [i for i, w in enumerate(words) if i and _CAPITAL.match(w) and not ACRONYM.match(w)]
     if not capitals:
         return "", text
-    k = capitals[-1]
+    # the last capital whose group part is a whole phrase (`Régimen Especial` | `Voluntarios en
+    # el Ecuador`, not `Régimen Especial Voluntarios en el` | `Ecuador`), else the last one
+    k = next((i for i in reversed(capitals) if not ends_open(" ".join(words[:i]))), capitals[-1])
     return " ".join(words[:k]), " ".join(words[k:])
 
 
@@ -79,9 +84,13 @@ class MergedColumns(Strategy):
                    for (g, lab), (_, _, values) in zip(parts, body, strict=True)):
             return None  # no group continued beside a row's label (`dependencia Sector público`)
         for k in range(len(parts) - 1):  # a line of its own before a group's continuation
-            (g, lab), (g_next, _) = parts[k], parts[k + 1]
+            (g, lab), (g_next, lab_next) = parts[k], parts[k + 1]
             if not g and lab and not body[k][2] and g_next and _LOWER.match(g_next):
                 parts[k] = (lab, "")
+            elif not g and lab and not body[k][2] and not ends_open(lab) and _CAPITAL.match(lab) \
+                    and not ACRONYM.match(lab) and not g_next and lab_next and _CAPITAL.match(lab_next) \
+                    and body[k + 1][2] and not TOTAL.match(key(lab)) and not TOTAL.match(key(lab_next)):
+                parts[k] = (lab, "")  # a whole phrase alone above a row with its own label: a group
         width_g = max(len(g) for g, _ in parts) + len(_GUTTER)
         width_l = max(len(lab) for _, lab in parts) + len(_GUTTER)
         group_head, label_head = cut(_text_part(header.text, columns))
