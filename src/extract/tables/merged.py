@@ -91,9 +91,9 @@ class MergedColumns(Strategy):
                     and not ACRONYM.match(lab) and not g_next and lab_next and _CAPITAL.match(lab_next) \
                     and body[k + 1][2] and not TOTAL.match(key(lab)) and not TOTAL.match(key(lab_next)):
                 parts[k] = (lab, "")  # a whole phrase alone above a row with its own label: a group
-        width_g = max(len(g) for g, _ in parts) + len(_GUTTER)
-        width_l = max(len(lab) for _, lab in parts) + len(_GUTTER)
-        group_head, label_head = cut(_text_part(header.text, columns))
+        group_head, label_head = _text_head(spec, lines[header.first: header.last + 1], header.text, columns)
+        width_g = max(len(g) for g, _ in [*parts, (group_head, "")]) + len(_GUTTER)
+        width_l = max(len(lab) for _, lab in [*parts, ("", label_head)]) + len(_GUTTER)
         top = lines[header.first]
         laid = [Line(_laid(group_head, label_head, _headers(columns), width_g, width_l),
                      top.page if top.page is not None else -1, top.line)]
@@ -106,6 +106,21 @@ class MergedColumns(Strategy):
                 row.page = row.page if row.page is None or row.page > 0 else None
             table.pages = [p for p in table.pages if p > 0]
         return table
+
+
+def _text_head(spec: TableSpec, head: list[Line], header: str, columns: list[Column]) -> tuple[str, str]:
+    """The group and label header cells: the header's words before its first year, cut by case
+    (`Sector` | `Tipos de afiliados`); where those words name a value column too (a header
+    read across its lines: `Afiliados activos a %` / `Sector Tipo de afiliado` / `diciembre
+    2024 Participación`), the cut of the header line whose words name none."""
+    whole = cut(_text_part(header, columns))
+    if not any(spec.columns_from_header(part) for part in whole):
+        return whole
+    for line in head:
+        parts = cut(_text_part(line.text, columns))
+        if all(parts) and not any(spec.columns_from_header(part) for part in parts):
+            return parts
+    return whole
 
 
 def _text_part(header: str, columns: list[Column]) -> str:
