@@ -334,3 +334,21 @@ def test_group_and_label_on_one_line_are_cut_by_case() -> None:
     assert cut("Régimen Especial Voluntarios en el Ecuador") == ("Régimen Especial", "Voluntarios en el Ecuador")
     assert cut("remunerado del") == ("", "remunerado del")  # a label's continuation
     assert cut("Jefes de familia SSC") == ("", "Jefes de familia SSC")  # an acronym is no label's start
+
+
+def test_a_group_label_wrapped_over_rows_is_one_group() -> None:
+    """`Sin relación de` / `dependencia` in the group cells of two rows (a label wrapped, or cut
+    by a page break), and its last part repeated on the rows it spans (cells filled down)."""
+    from extract.tables.grid import Grid, read_grids
+    from extract.tables.spec import load_specs
+
+    cells = [["Sector", "Tipo de afiliado", "Afiliados activos a diciembre 2024"],
+             ["Sin relación de", "Independientes", "10"], ["dependencia", "Pasantes", "5"],
+             ["dependencia", "Artistas", "3"], ["Semicontributivos", "Jefes de familia", "7"],
+             ["Total", "", "25"]]
+    spec = next(s for s in load_specs() if s.dataset == "afiliados")
+    table = read_grids(spec, [Grid(cells, 1)], "test")
+    assert table is not None
+    assert [(r.group, r.label) for r in table.rows if not r.total] == [
+        ("Sin relación de dependencia", "Independientes"), ("Sin relación de dependencia", "Pasantes"),
+        ("Sin relación de dependencia", "Artistas"), ("Semicontributivos", "Jefes de familia")]

@@ -233,6 +233,8 @@ def _group_of(rows: list[RawRow], group: str | None, cell: str) -> str:
     the row above (that label ends mid-phrase, or the cell starts in lowercase: `Sin relación
     de` / `dependencia`, a label wrapped over two rows or cut by a page break), the whole label,
     given to the rows above that carried its first part too."""
+    if group and group.endswith(cell) and rows and rows[-1].group == group:
+        return group  # the label's last part repeated on each row it spans (cells filled down)
     if not (group and rows and rows[-1].group == group and (ends_open(group) or starts_lower(cell))):
         return cell
     whole = f"{group} {cell}"
