@@ -19,18 +19,13 @@ FLAVORS = sorted((DATA / "extractors").glob("*/iess-*.*"))
 #: some labels out of row order and drops line-end hyphens. They must fail until they do not.
 NOT_YET = {"pdftotext-raw/iess-loja-2024.txt", "pdftotext-raw/iess-nacional-2024.txt",
            "pdftotext-raw/iess-nacional-2023.txt", "pdftotext-raw/iess-tungurahua-2024.txt"}
-#: Datasets of an extraction not read yet, every other one cell for cell: the Tungurahua
-#: variant's recommendations as `pdftotext -layout` and pdfplumber give them (the entity's name
-#: centred among the examination's lines, cells run together with single spaces, a plain count).
-DATASETS_NOT_YET = {"pdftotext-layout/iess-tungurahua-2024.txt": {"recomendaciones"},
-                    "pdfplumber/iess-tungurahua-2024.txt": {"recomendaciones"}}
 
 
-def _check(path: Path, tmp: Path, not_yet: frozenset[str] = frozenset()) -> None:
+def _check(path: Path, tmp: Path) -> None:
     res = extract_report(path, tmp, tmp / "interim")
     assert not res.failed, res.error
     assert res.report["status"] == "ok", [a for a in res.datasets["anomalias"]]
-    assert set(differences(res.report_id, res.datasets)) == set(not_yet)  # a dataset read now: update the list
+    assert differences(res.report_id, res.datasets) == {}
 
 
 @pytest.mark.parametrize("path", VARIANTS, ids=lambda p: p.name)
@@ -44,7 +39,7 @@ def test_variant_reports_match_their_keys(path: Path, tmp_path: Path) -> None:
     for p in FLAVORS
 ], ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_text_of_any_extractor_matches_the_key(path: Path, tmp_path: Path) -> None:
-    _check(path, tmp_path, frozenset(DATASETS_NOT_YET.get(f"{path.parent.name}/{path.name}", ())))
+    _check(path, tmp_path)
 
 
 _ES_GROUPED = regex.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\w)")

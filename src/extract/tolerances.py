@@ -104,6 +104,9 @@ INPUT_SETTLED_SECONDS = 2.0
 #: Lines the rest of a body's name may be printed below its start (`CONTRALORÍA` / a document
 #: line / `GENERAL DEL ESTADO`).
 RECORD_NAME_LOOKAHEAD = 3
+#: Letters a line's first word needs to be taken for the start of a body's name that a narrow
+#: cell broke mid-word (`SUPERINTENDEN` / `CIA DE BANCOS`): fewer would take any short word.
+RECORD_NAME_CUT = 6
 #: Most lines between two lines of one row's short cells (name, document, count).
 RECORD_CLUSTER_GAP = 2
 #: Most lines a records header spans.

@@ -19,6 +19,7 @@ from extract import tolerances
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.header_words import header_key
+from extract.tables.running import mended_name
 from extract.tables.spec import Column, Records, TableSpec
 from extract.textutil import CONNECTORS, fold_ws, key
 
@@ -26,6 +27,8 @@ _WORD = regex.compile(r"[\w%]+")
 _DATE = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 _CODE = regex.compile(r"\S*\d\S*")  # a document number or date: `DZ-2025-0131-M`, `03/02/2025`
 _PAGE_NUMBER = regex.compile(r"\d{1,3}")
+#: A document's code, its code's first part (`IESS-`) or `del`: its date still to come.
+_DATE_DUE = regex.compile(r"(?:\bdel?|\S*\d\S*|\S+-)$", regex.IGNORECASE)
 
 
 @dataclass
@@ -71,7 +74,7 @@ class SideBySideRecords(Strategy):
                          [], fold_ws(" ".join(ln.text for ln in lines[first:last + 1])))
         for row in rows:
             counts = [p.count for p in row.parts if p.count is not None]
-            name = fold_ws(" ".join(p.name for p in row.parts))
+            name = mended_name(fold_ws(" ".join(p.name for p in row.parts)), records.record_start)
             assert row.first is not None
             if len(counts) != 1 or not name:
                 sink.add("tables", f"recommendation row with {len(counts)} counts and name {name!r} left out",
@@ -105,13 +108,23 @@ def _header_run(spec: TableSpec, lines: list[Line], i: int) -> int | None:
         return None
     j = i
     while j + 1 < len(lines) and j + 1 - i < tolerances.RECORD_HEADER_LINES and (
-            _header_line(spec, lines[j + 1].text) or not lines[j + 1].text.strip()):
+            _header_line(spec, lines[j + 1].text) or not lines[j + 1].text.strip()
+            or _completes(spec, lines[i:j + 1], lines[j + 1].text)):
         j += 1
     while j > i and not lines[j].text.strip():
         j -= 1
     if spec.header_missing(header_key(" ".join(ln.text for ln in lines[i:j + 1]))):
         return None
     return j
+
+
+def _completes(spec: TableSpec, head: list[Line], text: str) -> bool:
+    """True when every word of `text` ends a header word begun in the lines above
+    (`recomendacio` / `nes`: a narrow header cell broke the word)."""
+    begun = set(_WORD.findall(header_key(" ".join(ln.text for ln in head))))
+    words = _WORD.findall(header_key(text))
+    return bool(words) and all(any(w.endswith(rest) and w[:-len(rest)] in begun for w in spec.header_words)
+                               for rest in words)
 
 
 def _header(spec: TableSpec, lines: list[Line]) -> tuple[int, int] | None:
@@ -163,12 +176,19 @@ class _Cutter:
         out = _Parts()
         text = fold_ws(text)
         m = self.count_end.search(text)
-        if m and (m["rec"] or _DATE.search(text[:m.start()])):
+        if m and (m["rec"] or _DATE.search(text[:m.start()]) or self._after_document(text[:m.start()])):
             out.count, text = m["n"], text[:m.start()].rstrip()
         text = self._name(text, out)
         text = self._document(text, out)
         out.text = text.strip()
         return out
+
+    def _after_document(self, before: str) -> bool:
+        """True when a bare number ends a line where a document's date was due (`… DPT-2024-
+        2627-M del 4`, the date on the next line): the number is the count, not the date."""
+        start = self.records.document.start
+        printing = self.in_document or (start is not None and start.search(before) is not None)
+        return printing and _DATE_DUE.search(before) is not None
 
     def _name(self, text: str, out: _Parts) -> str:
         words = text.split()
@@ -185,6 +205,8 @@ class _Cutter:
         for phrase in self.records.record_start:
             p = phrase.split()
             n = _common_prefix(p, folded)
+            if not n and folded and len(folded[0]) >= tolerances.RECORD_NAME_CUT and p[0].startswith(folded[0]):
+                p, n = [folded[0], p[0][len(folded[0]):], *p[1:]], 1  # `SUPERINTENDEN` / `CIA DE BANCOS`
             if n:
                 out.name, self.name_rest, self.name_wait = " ".join(words[:n]), p[n:], tolerances.RECORD_NAME_LOOKAHEAD
                 return " ".join(words[n:])
