@@ -352,3 +352,23 @@ def test_a_group_label_wrapped_over_rows_is_one_group() -> None:
     assert [(r.group, r.label) for r in table.rows if not r.total] == [
         ("Sin relación de dependencia", "Independientes"), ("Sin relación de dependencia", "Pasantes"),
         ("Sin relación de dependencia", "Artistas"), ("Semicontributivos", "Jefes de familia")]
+
+
+def test_records_side_by_side_take_a_bare_count_where_a_date_was_due() -> None:
+    """`… DPT-2024-2627-M del 4`, the document's date on the next line: 4 is the count; a year
+    where a date was due is not; a name a narrow cell broke mid-word is one name."""
+    from extract.tables.records import _Cutter
+    from extract.tables.spec import load_specs
+
+    spec = next(s for s in load_specs() if s.name == "recomendaciones-detalle")
+    assert spec.records is not None
+    cut = _Cutter(spec.records)
+    assert cut.parts("CONTRALORÍA   DEPENDENCIAS RELACIONADAS; Y,   MEMORANDO Nro. IESS-").count is None
+    second = cut.parts("GENERAL DEL   A LOS PROCESOS   DPT-2024-2627-M del        4")
+    assert (second.count, second.document) == ("4", "DPT-2024-2627-M del")
+    assert cut.parts("ESTADO   PRECONTRACTUAL, CONTRACTUAL,   24/09/2024").document == "24/09/2024"
+    cut = _Cutter(spec.records)
+    cut.parts("REGISTRO DE LA MORA PATRONAL;   Memorando Nro. IESS-")
+    assert cut.parts("AL 31 DE DICIEMBRE DE 2020").count is None
+    assert cut.parts("SUPERINTENDEN").name == "SUPERINTENDEN"
+    assert cut.parts("CIA DE BANCOS").name == "CIA DE BANCOS"

@@ -1,8 +1,9 @@
 """Tables whose cells an export separates with a delimiter, found in a text input: Markdown
 pipe tables (pymupdf4llm, docling, marker, pandoc), and `;`- or tab-separated rows (a
-spreadsheet pasted or saved as text). Each becomes lines of aligned columns, the layout the
-text strategies read as a grid (`tables/layout.py`), so a cell keeps its column even when it
-is empty or its neighbour holds spaces.
+spreadsheet pasted or saved as text). Their cells are read as grids
+(`tables/delimited_cells.py`), and their lines laid out as aligned columns for the other
+readers (`tables/layout.py`), so a cell keeps its column even when it is empty or its
+neighbour holds spaces.
 
 A block of `;` or tab rows is taken for a table only when its rows have the same number of
 cells (at least `tolerances.DELIMITED_MIN_CELLS`) and one of its cells is a value: prose with

@@ -107,6 +107,9 @@ RECORD_NAME_LOOKAHEAD = 3
 #: Letters a line's first word needs to be taken for the start of a body's name that a narrow
 #: cell broke mid-word (`SUPERINTENDEN` / `CIA DE BANCOS`): fewer would take any short word.
 RECORD_NAME_CUT = 6
+#: Most digits of a bare count where a document's date was due (`… del 4`): a year after `DE`
+#: in the examination's text (`… DE DICIEMBRE DE 2020`) is no count.
+RECORD_BARE_COUNT_DIGITS = 3
 #: Most lines between two lines of one row's short cells (name, document, count).
 RECORD_CLUSTER_GAP = 2
 #: Most lines a records header spans.

@@ -176,7 +176,8 @@ class _Cutter:
         out = _Parts()
         text = fold_ws(text)
         m = self.count_end.search(text)
-        if m and (m["rec"] or _DATE.search(text[:m.start()]) or self._after_document(text[:m.start()])):
+        if m and (m["rec"] or _DATE.search(text[:m.start()])
+                  or (len(m["n"]) <= tolerances.RECORD_BARE_COUNT_DIGITS and self._after_document(text[:m.start()]))):
             out.count, text = m["n"], text[:m.start()].rstrip()
         text = self._name(text, out)
         text = self._document(text, out)
