@@ -40,3 +40,22 @@ def page_of(table: str) -> int:
         if table in pdf[i].get_textpage().get_text_bounded():
             return i + 1
     raise AssertionError(table)
+
+
+def scanned_pdf(src: Path, tmp: Path, dpi: int = 200) -> Path:
+    """`src` with every page replaced by a `dpi` picture of itself (no text layer left)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(src)
+    out = pdfium.PdfDocument.new()
+    for i in range(len(pdf)):
+        width, height = pdf[i].get_size()
+        page = out.new_page(width, height)
+        image = pdfium.PdfImage.new(out)
+        image.set_bitmap(pdfium.PdfBitmap.from_pil(pdf[i].render(scale=dpi / 72, grayscale=True).to_pil()))
+        image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+        page.insert_obj(image)
+        page.gen_content()
+    path = tmp / f"{src.stem}-scanned.pdf"
+    out.save(path)
+    return path

@@ -134,3 +134,20 @@ def test_a_scanned_report_passes_validation_and_is_published(tmp_path: Path) -> 
     rows = read(root, "contratacion")
     assert len(rows) == 7 and set(rows.extraction_method) == {"ocr"}
     assert set(read(root, "tablas").query("status == 'found'").method) == {"ocr"}
+
+
+def test_a_scanned_provincial_report_with_tables_outside_their_sections_is_read(tmp_path: Path) -> None:
+    """The Tungurahua variant as a scan: its afiliados table sits under `Cobertura
+    Institucional` (found by looking through the whole text, with every text reader, as OCR
+    lays it out) and its contratación header reads `N.º` as `N.*`."""
+    from answer_key import differences
+    from scans import scanned_pdf
+
+    res = extract_report(scanned_pdf(DATA / "variants" / "iess-tungurahua-2024.pdf", tmp_path), tmp_path,
+                         tmp_path / "interim")
+    assert not res.failed, res.error
+    wrong = differences("iess-tungurahua-2024", res.datasets)
+    numeric = {"afiliados", "pensionistas", "contratacion", "presupuesto", "totales"}
+    assert not set(wrong) & numeric, {k: wrong[k] for k in set(wrong) & numeric}
+    found, total = cells_matched("iess-tungurahua-2024", res.datasets)
+    assert found / total >= 0.95, (found, total)

@@ -106,8 +106,9 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
         log.info("%s: %s: the report states there is nothing to report", doc.report_id, dataset)
         return Found(dataset, None, True, stated_none=True)
     # No matching heading (or nothing under it): look through the whole report's text only,
-    # never the costly strategies on every page.
-    table = _read(variants, [ln for i, ln in enumerate(doc.lines) if i not in running], sink, text_only)
+    # never the costly strategies on every page (a report read by OCR: every text strategy).
+    whole = [ln for i, ln in enumerate(doc.lines) if i not in running]
+    table = _read(variants, whole, sink, text_strategies() if _read_by_ocr(doc, whole) else text_only)
     if table:
         log.info("%s: %s: table found outside its expected section", doc.report_id, dataset)
         return Found(dataset, table, True)

@@ -18,8 +18,9 @@ GENERIC_HEADER_WORDS = frozenset(
      "al", "corte", "usd", "%", "numero",
      "de", "del", "la", "las", "los", "el", "y", "en", "a", "por", "dolares", "us", "en usd"]
 )
-#: Abbreviations of header words, folded before matching: `N.º`, `No.`, `Nro.`, `Núm.`, `#` = número.
-_ABBREVIATIONS = ((regex.compile(r"(?<!\w)(?:n\s?\.?\s?[o°]|nro|num|no)(?!\w)\.?|#"), "numero"),)
+#: Abbreviations of header words, folded before matching: `N.º` (`N.*` as OCR may read it),
+#: `No.`, `Nro.`, `Núm.`, `#` = número.
+_ABBREVIATIONS = ((regex.compile(r"(?<!\w)(?:n\s?\.?\s?[o°*]|nro|num|no)(?!\w)\.?|#"), "numero"),)
 #: Header words that sit between two value columns without naming one (`Monto (USD) N.º`).
 FILLER = GENERIC_HEADER_WORDS | {"total", "totales"}
 WORDS = regex.compile(r"[\w%$#]+")
