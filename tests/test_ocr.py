@@ -125,6 +125,21 @@ def test_a_heading_number_with_a_comma_for_a_period_is_mended() -> None:
     assert _numbering_mended("2024, el IESS registró") == "2024, el IESS registró"
 
 
+@pytest.mark.parametrize(("read", "meant"), [
+    ("Ill. POLÍTICAS PÚBLICAS PARA LA IGUALDAD", "III. POLÍTICAS PÚBLICAS PARA LA IGUALDAD"),
+    ("lV. LOGROS ALCANZADOS", "IV. LOGROS ALCANZADOS"),
+    ("Vl. EJECUCIÓN PROGRAMÁTICA", "VI. EJECUCIÓN PROGRAMÁTICA"),
+    ("L COBERTURA INSTITUCIONAL", "I. COBERTURA INSTITUCIONAL"),  # `I.` read as `L`: 50
+    ("11. TÍTULO ARÁBIGO", "11. TÍTULO ARÁBIGO"),  # Arabic digits stay
+    ("1.1. AFILIADOS", "1.1. AFILIADOS"),
+    ("La Constitución de la República", "La Constitución de la República"),
+])
+def test_a_roman_heading_number_misread_by_ocr_is_mended(read: str, meant: str) -> None:
+    from extract.ocr_pages import _numbering_mended
+
+    assert _numbering_mended(read) == meant
+
+
 def test_a_scanned_report_passes_validation_and_is_published(tmp_path: Path) -> None:
     from conftest import read, run_on
 

@@ -59,8 +59,15 @@ _COMMA_INSIDE = regex.compile(r"^(\s*\d{1,2}),(\d{1,2}\.\s+\p{Lu})")  # `4,2. Re
 _COMMA_AFTER = regex.compile(r"^(\s*\d{1,2}(?:\.\d{1,2})*),(\s+\p{Lu})")  # `5, Ejecución`
 
 
+_ROMAN_SLIP = regex.compile(r"^(\s*)([IVX]+[l1|][IVXl1|]*|[l1|]+[IVX][IVXl1|]*)(\.\s+\p{Lu}{2})")  # `Ill. POLÍTICAS`
+_LONE_L = regex.compile(r"^(\s*)L(\s+\p{Lu}{2,}\s+\p{Lu}{2})")  # `L COBERTURA INSTITUCIONAL`: `I.`
+
+
 def _numbering_mended(text: str) -> str:
-    """A heading's number with a period read as a comma (`4,2. Recaudación`, `5, Ejecución`),
-    the commonest OCR slip in a heading, mended (`4.2. Recaudación`, `5. Ejecución`); a line
-    of prose does not open with a number, a comma and a capital."""
-    return _COMMA_AFTER.sub(r"\1.\2", _COMMA_INSIDE.sub(r"\1.\2", text))
+    """A heading's number as OCR slips on it, mended: a period read as a comma (`4,2.
+    Recaudación`, `5, Ejecución`), a Roman numeral's `I` read as `l`, `1` or `|` (`Ill.`,
+    `lV.`), and `I.` read as a lone `L` before an upper-case title; a line of prose does not
+    open with those and a capitalised title."""
+    text = _COMMA_AFTER.sub(r"\1.\2", _COMMA_INSIDE.sub(r"\1.\2", text))
+    text = _ROMAN_SLIP.sub(lambda m: m[1] + regex.sub(r"[l1|]", "I", m[2]) + m[3], text)
+    return _LONE_L.sub(r"\1I.\2", text)
