@@ -54,3 +54,15 @@ def test_digits_grouped_by_no_break_spaces_give_the_key(name: str, space: str, t
     path.write_text(_ES_GROUPED.sub(lambda m: m.group().replace(".", space), text), encoding="utf-8")
     assert space in path.read_text(encoding="utf-8")
     _check(path, tmp_path)
+
+
+def test_digits_grouped_by_plain_spaces_are_an_anomaly_not_a_silent_misreading(tmp_path: Path) -> None:
+    """`1 913 418,00` with plain spaces is not read (`1 100` may be two cells); the rows whose
+    label swallowed such digits are named in `anomalias`."""
+    text = (DATA.parent.parent / "raw" / "iess-loja-2024.txt").read_text(encoding="utf-8")
+    path = tmp_path / "loja.txt"
+    path.write_text(_ES_GROUPED.sub(lambda m: m.group().replace(".", " "), text), encoding="utf-8")
+    res = extract_report(path, tmp_path, tmp_path / "interim")
+    flagged = [a for a in res.datasets["anomalias"] if "grouped by plain spaces" in a["problem"]]
+    assert {a["dataset"] for a in flagged} >= {"presupuesto"}
+    assert all(a["location"] and a["raw_text"] for a in flagged)
