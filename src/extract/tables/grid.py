@@ -15,8 +15,8 @@ from extract import tolerances
 from extract.numbers import is_cell_value
 from extract.patterns import TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable
+from extract.tables.broken_words import mended_name
 from extract.tables.header_words import header_key
-from extract.tables.running import mended_name
 from extract.tables.spec import Column, TableSpec
 from extract.tables.text import ACRONYM, header_like
 from extract.textutil import ends_open, fold_ws, join_digit_groups, key, starts_lower

@@ -18,8 +18,8 @@ import regex
 from extract import tolerances
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
+from extract.tables.broken_words import mended_name
 from extract.tables.header_words import header_key
-from extract.tables.running import mended_name
 from extract.tables.spec import Column, Records, TableSpec
 from extract.textutil import CONNECTORS, fold_ws, key
 

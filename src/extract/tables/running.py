@@ -3,12 +3,11 @@ cells come one after another, each row starting with a control body's name."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import regex
 
 from extract.model import Line, Sink
 from extract.tables.base import RawRow, RawTable, Strategy
+from extract.tables.broken_words import broken_words, mend
 from extract.tables.header_words import participles
 from extract.tables.spec import Column, TableSpec
 from extract.textutil import fold_same_length, fold_ws, key
@@ -27,40 +26,6 @@ def _drop_repeats(body: str, repeated: regex.Pattern | None) -> str:
     for m in reversed(list(repeated.finditer(folded))):
         body = body[: m.start()] + " " + body[m.end():]
     return body
-
-
-
-
-@cache
-def _broken_words(phrase: str) -> regex.Pattern:
-    """A phrase whose words a narrow cell may break anywhere (`SUPERINTENDEN` / `CIA DE BANCOS`)."""
-    words = [r"\s?".join(map(regex.escape, w)) for w in phrase.split()]
-    return regex.compile(r"\s+".join(words))
-
-
-def _mend(name: str, phrase: str) -> str:
-    """`name` as printed with the spaces of words a narrow cell broke (`SUPERINTENDEN CIA DE
-    BANCOS`) taken out, by the record-start `phrase` it matched."""
-    out, k = [], 0
-    for ch in fold_ws(name):
-        if ch == " ":
-            if k < len(phrase) and phrase[k] == " ":
-                out.append(ch)
-                k += 1
-            continue
-        out.append(ch)
-        k += 1
-    return "".join(out)
-
-
-def mended_name(name: str, phrases: tuple[str, ...]) -> str:
-    """A record's name as printed (`SUPERINTENDEN CIA DE BANCOS`, a word a narrow cell broke),
-    mended by the record-start phrase it is, if it is one."""
-    folded = fold_same_length(fold_ws(name))
-    for phrase in phrases:
-        if _broken_words(phrase).fullmatch(folded):
-            return _mend(name, phrase)
-    return name
 
 
 class TextRecords(Strategy):
@@ -92,7 +57,7 @@ class TextRecords(Strategy):
         starts = sorted(
             (m.start(), m.end(), p)
             for p in records.record_start
-            for m in _broken_words(p).finditer(folded, pos=head.end())
+            for m in broken_words(p).finditer(folded, pos=head.end())
         )
         if not starts:
             return None
@@ -114,7 +79,7 @@ class TextRecords(Strategy):
             parts = [body[: doc.start() if doc else cnt.start()], body[cnt.end():]]
             examen = fold_ws(" ".join(parts)) or None
             table.rows.append(RawRow(
-                _mend(joined[s:e], phrase), [cnt["n"]], page=line.page, line=line.line,
+                mend(joined[s:e], phrase), [cnt["n"]], page=line.page, line=line.line,
                 fields={records.text_field: examen,
                         records.document.field: fold_ws(doc.group(0)) if doc else None},
             ))
