@@ -13,7 +13,6 @@ semicolons is left as it is.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
@@ -113,11 +112,11 @@ def blocks(texts: list[str]) -> list[Block]:
     return out
 
 
-def aligned(tables: list[list[list[str] | None]], clean: Callable[[str], str] = str.strip) -> list[list[str]]:
-    """Each table's rows as lines of aligned columns (`clean` applied to each cell; a rule as
-    an empty line). Tables with as many columns share their column widths: the pieces of a
-    table split across pages line up as the one table they are."""
-    cells = [[[" ".join(clean(c).split()) for c in row] if row is not None else None for row in rows]
+def aligned(tables: list[list[list[str] | None]]) -> list[list[str]]:
+    """Each table's rows as lines of aligned columns (a cell's spaces and line breaks folded;
+    a rule as an empty line). Tables with as many columns share their column widths: the
+    pieces of a table split across pages line up as the one table they are."""
+    cells = [[[" ".join(c.split()) for c in row] if row is not None else None for row in rows]
              for rows in tables]
     widths: dict[int, list[int]] = {}
     for rows in cells:

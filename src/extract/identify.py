@@ -69,8 +69,8 @@ def identify(text: str) -> Identity:
     raw_opening = "\n".join([ln for ln in text.splitlines() if ln.strip()][:tolerances.OPENING_LINES])
     opening = key(raw_opening)
     found = _issuer(raw_opening)
-    issuer = key(found["name"]).rstrip(".") if found else None
-    if found is not None and issuer is not None and not issuer.startswith(_KNOWN_START):
+    issuer = key(found["name"]).rstrip(".") if found is not None else None
+    if found is not None and not key(found["name"]).startswith(_KNOWN_START):
         name = regex.match(r"\S+(?: (?:(?:de|del|los|las) )?(?:\p{Lu}|[^\p{L}\s])\S*)*", found["name"])
         raise NotAReport(f"issued by 'Dirección Provincial de {name.group() if name else '?'}', "
                          "which is not one of Ecuador's 24 provinces")

@@ -52,10 +52,10 @@ def plain_lines(texts: list[str]) -> list[tuple[str, tuple[str, ...] | None]]:
     `plain`."""
     out: list[tuple[str, tuple[str, ...] | None]] = [(plain(t), None) for t in texts]
     found = delimited.blocks(texts)
-    for block, lines in zip(found, delimited.aligned([b.rows for b in found], plain), strict=True):
-        for k, (row, text) in enumerate(zip(block.rows, lines, strict=True)):
-            cells = () if row is None else tuple(_cell(c) for c in row)
-            out[block.start + k] = (text, cells)
+    tables = [[None if row is None else [_cell(c) for c in row] for row in block.rows] for block in found]
+    for block, rows, lines in zip(found, tables, delimited.aligned(tables), strict=True):
+        for k, (row, text) in enumerate(zip(rows, lines, strict=True)):
+            out[block.start + k] = (text, () if row is None else tuple(row))
     return out
 
 
