@@ -96,21 +96,23 @@ def test_a_total_row_with_fewer_values_is_checked_where_it_has_them() -> None:
 def test_a_count_column_never_takes_amounts_with_cents() -> None:
     """A header printed out of order (`Valor (USD)` before `N.º de procesos`) is put back in
     the order the values hold: cents are an amount's, never a count's."""
-    from extract.tables.columns import fit_columns
+    from extract.tables.roles import assign, text_hints
 
     rows = [["63", "167.464,26"], ["4", "134.499,89"], ["3", "54.098,06"]]
     for header in ("Tipo de contratación N.º de procesos Valor (USD)",
                    "Tipo de contratación Valor (USD) N.º de procesos"):
-        assert [c.field for c in fit_columns(_spec("contratacion"), header, rows)] == ["procesos", "valor_usd"]
+        spec = _spec("contratacion")
+        assert [c.field for c in assign(spec, rows, text_hints(spec, header, 2)).columns] == ["procesos", "valor_usd"]
 
 
 def test_a_grouped_header_read_line_by_line_keeps_its_groups_past_a_stray_word() -> None:
     """`N.º de N.º de / Valor (USD) Valor (USD) / procesos procesos` under `Adjudicados
     Finalizados` (pdfplumber's text): the trailing `procesos procesos` is no column of its own."""
-    from extract.tables.columns import fit_columns
+    from extract.tables.roles import assign, text_hints
 
     header = "Adjudicados Finalizados Tipo de contratación N.º de N.º de Valor (USD) Valor (USD) procesos procesos"
     rows = [["63", "167.464,26", "63", "167.464,26"], ["3", "54.098,06", "-", "-"]]
-    got = [(c.field, c.span) for c in fit_columns(_spec("contratacion"), header, rows)]
+    spec = _spec("contratacion")
+    got = [(c.field, c.span) for c in assign(spec, rows, text_hints(spec, header, 4)).columns]
     assert got == [("procesos", "adjudicado"), ("valor_usd", "adjudicado"),
                    ("procesos", "finalizado"), ("valor_usd", "finalizado")]

@@ -94,8 +94,8 @@ def test_the_run_report_in_a_real_browser(reported: Path, tmp_path: Path) -> Non
 def test_a_table_not_found_in_a_pdf_links_a_picture_of_its_page(tmp_path: Path) -> None:
     from pdfgen import report_pdf
 
-    rows = [["Unidad", "Importe", "Gasto"], ["Coordinación de Salud", "1.200.000,50", "900.000,25"],
-            ["Fondo Campesino", "300.000,00", "150.000,00"]]  # a budget table in words no spec knows
+    rows = [["Unidad", "Importe"], ["Coordinación de Salud", "1.200.000,50"],
+            ["Fondo Campesino", "300.000,00"]]  # one amount in words no spec knows: not a budget table
     pdf = report_pdf(tmp_path / "azuay.pdf", "5. Ejecución presupuestaria", rows)
     code, root = run_on(tmp_path / "run", [pdf], workers=1)
     html = (root / "interim" / "report.html").read_text("utf-8")

@@ -6,7 +6,8 @@ from typing import Any
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.1.0"  # 1.1: anio_fiscal everywhere, tablas, status quarantined
+# 1.1: anio_fiscal everywhere, tablas, status quarantined; 1.2: tablas reason, unidad, status doubtful
+CONTRACT_VERSION = "1.2.0"
 
 MONEY = pa.decimal128(18, 2)
 PCT = pa.decimal128(7, 2)
@@ -69,8 +70,8 @@ _COLUMNS: dict[str, list[tuple[str, pa.DataType]]] = {
         ("anio", YEAR), ("estado", TEXT), ("valor", pa.decimal128(20, 2)), *PROVENANCE,
     ],
     "tablas": [
-        ("report_id", TEXT), ("dataset", TEXT), ("status", TEXT), ("method", TEXT), ("pages", TEXT),
-        ("rows", COUNT), ("fit", pa.decimal128(5, 4)), ("header", TEXT),
+        ("report_id", TEXT), ("dataset", TEXT), ("status", TEXT), ("reason", TEXT), ("method", TEXT),
+        ("pages", TEXT), ("rows", COUNT), ("fit", pa.decimal128(5, 4)), ("header", TEXT), ("unidad", TEXT),
     ],
     "validaciones": [
         ("report_id", TEXT), ("dataset", TEXT), ("expectation", TEXT), ("severity", TEXT),

@@ -9,6 +9,7 @@ from extract.model import Document, Sink
 from extract.numbers import Convention, NumberError, cell_value, column_convention
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import FISCAL_YEAR, Column, LabelCode, TableSpec
+from extract.tables.units import scale
 
 _CENT = Decimal("0.01")
 
@@ -42,10 +43,14 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
     """
     details: list[Record] = []
     totals: list[Record] = []
-    conventions = [column_convention((r.values[i] for r in table.rows if i < len(r.values)), doc.convention)
+    # a table is printed in one convention: its other columns settle a column that does not
+    table_convention = column_convention((v for r in table.rows for v in r.values), doc.convention)
+    conventions = [column_convention((r.values[i] for r in table.rows if i < len(r.values)), table_convention)
                    for i in range(len(table.columns))]
+    factor = scale(table.unit)
     for seq, row in enumerate(table.rows):
-        cells = _read_cells(spec, table.columns, conventions, row, sink)
+        cells = [(c, v * factor if c.kind == "money" and v is not None else v)
+                 for c, v in _read_cells(spec, table.columns, conventions, row, sink)]
         prov = _provenance(doc, row, "ocr" if row.page in doc.ocr else table.method)
         if row.page in doc.ocr:
             _ocr_doubts(doc, spec, row, {row.page, *table.pages}, sink)

@@ -222,7 +222,7 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
         {"report_id": rid, "numero": s.numero, "titulo": s.titulo, "nivel": s.nivel, "orden": s.orden,
          "start_page": s.start_page, "start_line": s.start_line} for s in secs
     ]
-    missing = [f.dataset for f in found if f.expected and not f.table and not f.stated_none]
+    missing = [f.dataset for f in found if (f.expected or f.doubt) and not f.table and not f.stated_none]
     data["tablas"] = [_table_row(rid, f) for f in found]
     data["anomalias"] = [a.as_row(rid) for a in sink.items]
     for rows in data.values():
@@ -236,8 +236,14 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
 def _table_row(report_id: str, found: Found) -> Record:
     """One expected table of the report: found (how, where, how well) or why not."""
     t = found.table
-    status = "found" if t else "stated_none" if found.stated_none else "not_found" if found.expected else "no_section"
-    return {"report_id": report_id, "dataset": found.dataset, "status": status,
+    status = ("found" if t else "doubtful" if found.doubt else "stated_none" if found.stated_none
+              else "not_found" if found.expected else "no_section")
+    reason = None if t else found.doubt or (
+        "the report says there is nothing to report" if found.stated_none
+        else "no table of its words and values in its section (see anomalias)" if found.expected
+        else "the report has no section for it")
+    return {"report_id": report_id, "dataset": found.dataset, "status": status, "reason": reason,
+            "unidad": t.unit if t else None,
             "method": t.method if t else None,
             "pages": ", ".join(map(str, t.pages)) if t and t.pages else None,
             "rows": len(t.rows) if t else 0,

@@ -26,6 +26,22 @@ CHECK_PERCENT = Decimal("0.6")
 #: printed figures are rounded separately (`12.346` for `58.642 - 46.297`).
 CHECK_DIFFERENCE_SHARE = Decimal("0.001")
 
+# --- columns' roles (`tables/roles.py`) ---------------------------------------------------------
+#: Value columns a text row may have (the role search is over at most this many).
+MAX_VALUE_COLUMNS = 10
+#: Details of a share column (`% Participación`) against 100 (printed rounded, one or two decimals).
+ROLE_SHARE_SUM = Decimal("1.5")
+#: A share cell against its column's constant ratio to another column (points; printed to 0.01-0.1).
+ROLE_SHARE_POINTS = Decimal("0.06")
+#: Largest value an unmarked column may hold to be read as percentages (a 250% execution is rare).
+ROLE_PERCENT_MAX = Decimal(1000)
+#: A column may still take a field when its unreadable cells are at most one in this many numbers.
+ROLE_UNREADABLE_RATIO = 5
+#: Lines above a table's first row searched for its money unit (`(en miles de dólares)`).
+CAPTION_LINES = 12
+#: Assignments of columns to fields weighed at most (a table has rarely more than eight columns).
+ROLE_MAX_ASSIGNMENTS = 20000
+
 # --- reading ----------------------------------------------------------------------------------
 #: Share of the numbers that must point to one convention (`1.234,5` vs `1,234.5`) to settle
 #: a column's or a document's.
@@ -66,7 +82,7 @@ TITLE_WRAPPED_LEN = 40
 #: without punctuation would otherwise be one sentence).
 MAX_SENTENCE = 800
 
-# --- tables in text (`tables/text.py`, `tables/layout.py`, `tables/grid.py`, `tables/columns.py`)
+# --- tables in text (`tables/text.py`, `tables/layout.py`, `tables/grid.py`)
 #: Lines a header block may span (a cell per line in some extractions).
 HEADER_MAX_LINES = 14
 #: Words of a short line without values taken into a header block: header words no spec knows
@@ -88,8 +104,6 @@ MIN_VALUE_LINES = 2
 #: Cells a `;`- or tab-separated line needs to be taken for a table row (fewer: prose, a
 #: label and its value, which the row reader takes as it is).
 DELIMITED_MIN_CELLS = 3
-#: Columns whose order may be searched for the one the values fit (6: 720 orders).
-MAX_REORDER_COLUMNS = 6
 
 # --- batches ----------------------------------------------------------------------------------
 #: Share of their table values a PDF and a text must share to be one report (the text its

@@ -41,6 +41,9 @@ class RawTable:
     dropped: int = 0  # labelled rows left out for missing values
     score: float = 1.0  # the strategy's confidence (camelot's accuracy), then the fit score
     tried: list[dict] = field(default_factory=list)  # every candidate: method and fit score
+    roles: dict | None = None  # how the value columns got their fields (`roles.Roles.describe`)
+    doubt: str | None = None  # why the table cannot be published as read (columns not told apart)
+    unit: str | None = None  # the money unit as printed when not US dollars (`miles de dólares`)
 
     def to_json(self) -> dict:
         return {
@@ -48,7 +51,8 @@ class RawTable:
             "header": self.header, "pages": self.pages, "score": self.score,
             "columns": [c.__dict__ for c in self.columns],
             "rows": [r.__dict__ for r in self.rows],
-            "skipped": self.skipped, "tried": self.tried,
+            "skipped": self.skipped, "tried": self.tried, "roles": self.roles, "doubt": self.doubt,
+            "unit": self.unit,
         }
 
 

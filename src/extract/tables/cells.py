@@ -41,8 +41,8 @@ class TextCells(Strategy):
         header = find_header(spec, joined) if joined else None
         if joined is None or header is None:
             return None
-        width = len(body_columns(spec, header.text, joined[header.last + 1:]))
-        return TextRows().find(spec, _labels_after_values(joined, width), sink)
+        width = len(body_columns(spec, header.text, joined[header.last + 1:]).columns)
+        return TextRows().find(spec, _labels_after_values(joined, width), sink) if width else None
 
 
 def _labels_after_values(lines: list[Line], width: int) -> list[Line]:

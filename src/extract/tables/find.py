@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import regex
 
-from extract import specs
+from extract import specs, tolerances
 from extract.furniture import furniture
 from extract.model import Document, Line, Sink
 from extract.sections import Section
@@ -16,6 +16,7 @@ from extract.tables.cells import TextCells
 from extract.tables.delimited_cells import DelimitedCells
 from extract.tables.diagnose import Diagnosis, diagnose
 from extract.tables.fit import score
+from extract.tables.header_words import header_key
 from extract.tables.layout import TextLayout
 from extract.tables.merged import MergedColumns
 from extract.tables.pdf import CamelotLattice, CamelotStream, Plumber
@@ -23,6 +24,7 @@ from extract.tables.records import SideBySideRecords
 from extract.tables.running import TextRecords
 from extract.tables.spec import TableSpec, load_specs
 from extract.tables.text import TextRows
+from extract.tables.units import unit_of
 from extract.textutil import key
 
 log = logging.getLogger("extract.tables")
@@ -64,6 +66,9 @@ class Found:
     expected: bool  # a section for it exists, so a missing table is an anomaly
     stated_none: bool = False
     header: str | None = None  # when not found: the closest header seen in its section
+    doubt: str | None = None  # read, but not published: why (columns no evidence tells apart)
+    withheld: RawTable | None = None  # the table read but not published
+    outside: bool = False  # found outside the sections its headings point to
 
 
 def section_ranges(spec: TableSpec, sections: list[Section]) -> list[Section]:
@@ -81,8 +86,9 @@ def find_tables(doc: Document, sections: list[Section], sink: Sink,
     strategies = strategies or strategies_for(doc)
     running = furniture(doc.lines)  # once per report, for every dataset
     try:
-        found = [_find_dataset(doc, sections, dataset, variants, sink, strategies, running)
-                 for dataset, variants in by_dataset.items()]
+        found = _one_table_one_dataset(
+            [_find_dataset(doc, sections, dataset, variants, sink, strategies, running)
+             for dataset, variants in by_dataset.items()], sink)
         for f in found:
             if f.table and f.table.pages and set(f.table.pages) <= doc.ocr.keys():
                 f.table.method = "ocr"  # the contract's method for a table read from page images
@@ -94,6 +100,35 @@ def find_tables(doc: Document, sections: list[Section], sink: Sink,
                     strategy.close()
 
 
+def _one_table_one_dataset(found: list[Found], sink: Sink) -> list[Found]:
+    """A table read with doubt for one dataset, or found outside its section, that another
+    dataset's table holds (the same printed rows) is that one's, not this one's: not found here.
+    Every other doubtful table is an anomaly saying why it is withheld."""
+    taken = {(r.page, r.line) for f in found if f.table and not f.outside for r in f.table.rows}
+    out = []
+    for f in found:
+        if f.table and f.outside and any((r.page, r.line) in taken for r in f.table.rows):
+            first_row = f.table.rows[0]
+            sink.add("tables", "table not found: the one of its words outside its section is another dataset's",
+                     dataset=f.dataset, location=first_row.location, raw_text=f.table.header[:200])
+            out.append(Found(f.dataset, None, f.expected, header=f.table.header))
+            continue
+        t = f.withheld
+        if t is None:
+            out.append(f)
+            continue
+        first = t.rows[0] if t.rows else None
+        if any((r.page, r.line) in taken for r in t.rows):
+            sink.add("tables", "table not found: the one of its words in its section is another dataset's",
+                     dataset=f.dataset, location=first.location if first else None, raw_text=t.header[:200])
+            out.append(Found(f.dataset, None, True, header=t.header))
+            continue
+        sink.add("tables", f"table withheld: {f.doubt}", dataset=f.dataset,
+                 location=first.location if first else None, raw_text=t.header[:200])
+        out.append(f)
+    return out
+
+
 def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants: list[TableSpec],
                   sink: Sink, strategies: Strategies, running: set[int]) -> Found:
     matched = {s.start: s for spec in variants for s in section_ranges(spec, sections)}
@@ -103,21 +138,27 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
     text_only: Strategies = {layout: [s for s in group if s.method == "regex-text"]
                              for layout, group in strategies.items()}
     stated_none = any(_states_none(spec, region) for spec in variants for region in regions)
+    doubtful: RawTable | None = None
     for region in regions:  # where the report says there is nothing, no costly strategies
         table = _read(variants, region, sink, text_only if stated_none
                       else text_strategies() if _read_by_ocr(doc, region) else strategies)
-        if table:
+        if table and not table.doubt:
             return Found(dataset, table, True)
+        doubtful = doubtful or table
     if stated_none:
         log.info("%s: %s: the report states there is nothing to report", doc.report_id, dataset)
         return Found(dataset, None, True, stated_none=True)
     # No matching heading (or nothing under it): look through the whole report's text only,
     # never the costly strategies on every page (a report read by OCR: every text strategy).
     whole = [ln for i, ln in enumerate(doc.lines) if i not in running]
-    table = _read(variants, whole, sink, text_strategies() if _read_by_ocr(doc, whole) else text_only)
-    if table:
+    table = None if doubtful else _read(variants, whole, sink,
+                                         text_strategies() if _read_by_ocr(doc, whole) else text_only)
+    if table and not table.doubt and _named_by_header(variants, table):  # outside its section: its words say so
         log.info("%s: %s: table found outside its expected section", doc.report_id, dataset)
-        return Found(dataset, table, True)
+        return Found(dataset, table, True, outside=True)
+    doubtful = doubtful or (table if table and table.doubt else None)
+    if doubtful:
+        return Found(dataset, None, True, header=doubtful.header, doubt=doubtful.doubt, withheld=doubtful)
     if regions:
         first = next((r[0] for r in regions if r), None)
         tried = ", ".join(sorted({m for v in variants for m in _methods(v, strategies)}))
@@ -129,6 +170,12 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
         return Found(dataset, None, True, header=closest.header if closest else None)
     log.info("%s: %s: no section for this table in the report", doc.report_id, dataset)
     return Found(dataset, None, False)
+
+
+def _named_by_header(variants: list[TableSpec], table: RawTable) -> bool:
+    """True when the table's header has its spec's header words (`Tipo de contratación`)."""
+    spec = next(v for v in variants if v.name == table.spec)
+    return spec.header_named(header_key(table.header))
 
 
 def _read_by_ocr(doc: Document, lines: list[Line]) -> bool:
@@ -154,6 +201,7 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
     fits well enough wins, else the best one found."""
     accept = specs.load("strategies")["accept"]
     best: tuple[float, RawTable, Sink] | None = None
+    doubtful: RawTable | None = None  # a table whose columns no evidence tells apart: never published
     tried: list[dict] = []
     for rank in range(max(len(strategies[v.layout]) for v in variants)):
         for spec in variants:
@@ -172,7 +220,11 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
                 tried.append({"method": strategy.method, "spec": spec.name, "score": None})
                 continue
             fit = score(table, spec)
-            tried.append({"method": strategy.method, "spec": spec.name, "score": round(fit, 4)})
+            tried.append({"method": strategy.method, "spec": spec.name, "score": round(fit, 4),
+                          **({"doubt": table.doubt} if table.doubt else {})})
+            if table.doubt:
+                doubtful = doubtful or table
+                continue
             if best is None or fit > best[0]:
                 best = (fit, table, trial)
             if fit >= accept:
@@ -180,10 +232,13 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
         if best is not None and best[0] >= accept:
             break
     if best is None or best[0] <= 0:
-        return None
+        if doubtful:
+            doubtful.tried = tried
+        return doubtful
     fit, table, trial = best
     sink.merge(trial)
     table.score, table.tried = fit, tried
+    table.unit = unit_of([table.header, *_caption(lines, table)])
     spec = next(v for v in variants if v.name == table.spec)
     if spec.total_expected and not any(r.total and not key(r.label).startswith("sub") for r in table.rows):
         last = table.rows[-1]
@@ -200,6 +255,16 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
                      "read as one number: its values may be misread", dataset=spec.dataset,
                      location=row.location, raw_text=row.label[:200])
     return table
+
+
+def _caption(lines: list[Line], table: RawTable) -> list[str]:
+    """The lines just above the table's first row (its header and caption), nearest first."""
+    first = next(((r.page, r.line) for r in table.rows), None)
+    at = next((i for i, ln in enumerate(lines) if (ln.page, ln.line) == first), None)
+    if at is None:
+        return []
+    above = [ln.text for ln in reversed(lines[:at]) if ln.text.strip()]
+    return above[:tolerances.CAPTION_LINES]
 
 
 def _states_none(spec: TableSpec, lines: list[Line]) -> bool:

@@ -17,6 +17,7 @@ from extract.patterns import TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable
 from extract.tables.broken_words import mended_name
 from extract.tables.header_words import header_key
+from extract.tables.roles import Roles, assign, column_hints
 from extract.tables.spec import Column, TableSpec
 from extract.tables.text import ACRONYM, header_like
 from extract.textutil import ends_open, fold_ws, join_digit_groups, key, starts_lower
@@ -49,6 +50,8 @@ class Layout:
     group: int | None
     values: list[tuple[int, Column]]
     prefix: tuple[int, ...] = ()  # text columns printed before the label (`Código`), joined to it
+    roles: Roles | None = None  # how the value columns got their fields
+    weight: tuple = ()  # how well the header and values bear the roles out (to choose a header's size)
 
 
 def clean(cell: str | None) -> str:
@@ -73,10 +76,11 @@ def _fill_right(row: list[str]) -> list[str]:
 
 
 def layout(spec: TableSpec, cells: list[list[str]], merged: bool = True) -> Layout | None:
-    """The column roles of a grid whose header names the spec's columns, else None.
+    """The column roles of a grid (`roles.assign`), else None.
 
-    The header is the block of rows just above the first row of values (text a strategy took
-    in above the table is left out); the smallest block that names the columns wins.
+    The value columns are the ones whose body cells are values; the header is the block of rows
+    just above the first row of values (text a strategy took in above the table is left out):
+    of its sizes, the one whose words bear the roles out best wins, the smallest on a tie.
     """
     first = next((i for i, r in enumerate(cells) if not _header_row(r) and any(map(is_cell_value, r))), None)
     if not first:
@@ -84,71 +88,81 @@ def layout(spec: TableSpec, cells: list[list[str]], merged: bool = True) -> Layo
     end = first
     while end > 0 and _label_only(cells[end - 1]):
         end -= 1  # wrapped label lines of the first row, not header
+    value_cols = _value_columns(cells[first:])
+    if not value_cols or value_cols[0] == 0:
+        return None
+    sample = [[_cell(r, j) for j in value_cols] for r in cells[first:first + tolerances.BODY_SAMPLE_ROWS]
+              if any(is_cell_value(_cell(r, j)) for j in value_cols)
+              and not TOTAL.match(key(_row_label(r, value_cols)))]
+    best: Layout | None = None
     for size in range(1, min(tolerances.GRID_HEADER_MAX_ROWS, end) + 1):
-        found = _layout_of(spec, cells[end - size:end], end, merged)
-        if found:
-            return found
-    return None
+        found = _layout_of(spec, cells[end - size:end], end, merged, value_cols, sample)
+        if found and (best is None or found.weight > best.weight):
+            best = found
+    return best
 
 
 def _label_only(row: list[str]) -> bool:
     return bool(row) and bool(row[0]) and not any(row[1:])
 
 
-def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int, merged: bool) -> Layout | None:
+def _row_label(row: list[str], value_cols: list[int]) -> str:
+    return " ".join(c for c in row[:value_cols[0]] if c)
+
+
+def _value_columns(body: list[list[str]]) -> list[int]:
+    """Grid columns whose filled body cells are mostly values, from the first such column on."""
+    width = max((len(r) for r in body), default=0)
+    out = []
+    for j in range(width):
+        filled = [r[j] for r in body if j < len(r) and r[j]]
+        if filled and sum(map(is_cell_value, filled)) * 2 > len(filled):
+            out.append(j)
+    return out
+
+
+def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int, merged: bool, value_cols: list[int],
+               sample: list[list[str]]) -> Layout | None:
     if not all(_header_row(r) for r in head):
         return None
     rows = [_fill_right(r) for r in head[:-1]] + [head[-1]] if merged else head
     width = max(len(r) for r in head)
     col_text = [fold_ws(" ".join(r[j] for r in rows if j < len(r))) for j in range(width)]
     header = fold_ws(" ".join(c for r in head for c in r if c))
-    if not spec.header_named(header_key(header)):
+    if not spec.header_named(header_key(header)) and spec.header_named(header_key(" ".join(col_text))):
         header = fold_ws(" ".join(col_text))  # a header of several rows, read column by column
-        if not spec.header_named(header_key(header)):
-            return None
-    values: list[tuple[int, Column]] = []
-    for j, text in enumerate(col_text):
-        found = spec.columns_from_header(text)
-        if len(found) != 1:
-            continue
-        col = found[0]
-        values.append((j, Column(col.field, col.kind, col.keep, col.required, col.year, _span(spec, text))))
-    if spec.spans and any(c.span is None for _, c in values):
-        spread = spec.spread_spans(header_key(header), [c for _, c in values])
-        values = [(j, c) for (j, _), c in zip(values, spread, strict=True)]
-    if not values or not spec.complete([c for _, c in values]):
-        return None
-    text_cols = [j for j in range(values[0][0]) if j not in {v[0] for v in values}]
-    if not text_cols:
-        return None
+    found = assign(spec, sample, column_hints(spec, header, [_cell(col_text, j) for j in value_cols]))
+    named = spec.header_named(header_key(header))
+    if not found.columns or found.best is None or not (named or found.best.checked > 0):
+        return None  # a table of other words whose arithmetic does not say it is this one
+    text_cols = [j for j in range(value_cols[0])]
     group = text_cols[-2] if spec.group and len(text_cols) > 1 else None
     extra = [] if spec.group or len(text_cols) < 2 else text_cols[:-1]  # a code column, say
-    return Layout(body_start, header, text_cols[-1], group, values, tuple(extra))
-
-
-def _span(spec: TableSpec, text: str) -> str | None:
-    if not spec.spans:
-        return None
-    folded = key(text)
-    hits = [v for v, p in spec.spans["values"].items() if p.search(folded)]
-    return hits[0] if len(hits) == 1 else None
+    weight = (found.best.score, named, -len(head))
+    return Layout(body_start, header, text_cols[-1], group, list(zip(value_cols, found.columns, strict=True)),
+                  tuple(extra), found, weight)
 
 
 def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | None:
-    """The spec's table from grids in page order: the first whose header fits, plus its
-    continuations on the following pages."""
+    """The spec's table from grids in page order: the first whose header fits and whose columns'
+    roles are sure (else the first whose header fits), plus its continuations on the following
+    pages."""
     table: RawTable | None = None
     lay: Layout | None = None
     group: str | None = None
     last_page = None
-    for grid in grids:
-        cells = [[clean(c) for c in row] for row in grid.cells]
-        found = layout(spec, cells, grid.merged)
+    cleaned = [[[clean(c) for c in row] for row in grid.cells] for grid in grids]
+    layouts = [layout(spec, cells, grid.merged) for cells, grid in zip(cleaned, grids, strict=True)]
+    sure = next((i for i, f in enumerate(layouts) if f and f.roles and not f.roles.doubt), None)
+    start = sure if sure is not None else next((i for i, f in enumerate(layouts) if f), len(grids))
+    for grid, cells, found in list(zip(grids, cleaned, layouts, strict=True))[start:]:
         if table is None:
             if found is None:
                 continue
             lay = found
-            table = RawTable(spec.dataset, spec.name, method, [c for _, c in lay.values], [], lay.header)
+            table = RawTable(spec.dataset, spec.name, method, [c for _, c in lay.values], [], lay.header,
+                             roles=lay.roles.describe() if lay.roles else None,
+                             doubt=lay.roles.doubt if lay.roles else None)
             body = list(range(lay.body_start, len(cells)))
         else:
             assert lay is not None

@@ -4,6 +4,7 @@ spaces missing)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 import regex
@@ -61,3 +62,21 @@ def loose(pattern: str) -> regex.Pattern:
     """A header word pattern as a whole-word match where spaces may be missing (`NúmeroTotal`)
     and a participle may be of either gender and number."""
     return regex.compile(r"(?<!\w)" + _gendered(pattern).replace(" ", r"\s*") + r"(?!\w)")
+
+
+_ABBREVIATED = regex.compile(r"(?<!\w)(\w{3,})\.(?!\w)")  # `codif.`, `deveng.`: a word cut with a period
+
+
+def expanded(text: str, *vocabularies: Iterable[str]) -> str:
+    """A folded header with each word cut with a period (`codif.`) spelt out as the one word it
+    begins (`codificado`) in the first of `vocabularies` where exactly one does; left as it is
+    where none settles it."""
+    def spell(m: regex.Match) -> str:
+        for vocabulary in vocabularies:
+            hits = {w for w in vocabulary if w.startswith(m[1]) and w != m[1]}
+            if len(hits) == 1:
+                return hits.pop()
+            if hits:
+                break
+        return m.group()
+    return _ABBREVIATED.sub(spell, text)

@@ -61,7 +61,10 @@ class MergedColumns(Strategy):
         header = find_header(spec, lines)
         if header is None:
             return None
-        columns = body_columns(spec, header.text, lines[header.last + 1:])
+        roles = body_columns(spec, header.text, lines[header.last + 1:])
+        columns = roles.columns
+        if not columns:
+            return None
         n = len(columns)
         body: list[tuple[Line, str, list[str]]] = []
         sheet, turned = 0, False  # pages as the text shows them, where it has no page numbers

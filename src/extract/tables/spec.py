@@ -1,50 +1,25 @@
-"""Table specs as typed objects, checked when they load, and the header-to-columns mapping every
-strategy shares."""
+"""Table specs as typed objects (their data read and checked on load by `spec_load`), and the
+header-to-columns mapping every strategy shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import regex
 
 from extract import specs, tolerances
 from extract.patterns import YEAR
-from extract.tables.checks import Check
-from extract.tables.header_words import (
-    FILLER,
-    GENERIC_HEADER_WORDS,
-    WORDS,
-    header_key,
-    interleaved,
-    loose,
-    participles,
-)
+from extract.specs.schema import SpecError as SpecError
+from extract.tables.header_words import FILLER, WORDS, expanded, header_key, interleaved, loose, participles
+from extract.tables.spec_load import ColumnSpec, SpecData
+from extract.tables.spec_load import FieldPattern as FieldPattern
+from extract.tables.spec_load import LabelCode as LabelCode
+from extract.tables.spec_load import Records as Records
 from extract.textutil import key
 
 FISCAL_YEAR = 0  # Column.year of a column named without a year: the report's fiscal year
 _YEAR = regex.compile(rf"(?<!\d)({YEAR})(?!\d)")
-
-
-def _vocabulary(d: dict[str, Any]) -> frozenset[str]:
-    """A spec's header words: its `header_words`, the words of its columns' synonyms, and the
-    words of any table header."""
-    synonyms = [p for c in [*d.get("columns", ()), d.get("years") or {}] for p in c.get("match", ())]
-    words = [*d.get("header_words", ()), *(w for p in synonyms for w in WORDS.findall(header_key(p)))]
-    return frozenset(header_key(w) for w in words) | GENERIC_HEADER_WORDS
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """A value column the spec knows: the field it fills and the header words that name it."""
-
-    field: str
-    kind: str  # count | money | percent
-    match: tuple[str, ...] = ()
-    keep: bool = True
-    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,153 +34,9 @@ class Column:
     span: str | None = None
 
 
-@dataclass(frozen=True)
-class FieldPattern:
-    """A records field found by a pattern in the row's text (`Memorando Nro. ... del 03/02/2025`)."""
-
-    field: str
-    pattern: regex.Pattern
-    start: regex.Pattern | None = None  # where the field's text begins, when wrapped over lines
-
-
-@dataclass(frozen=True)
-class Records:
-    """The `records` layout: long wrapped cells, each row starting with a control body's name."""
-
-    record_start: tuple[str, ...]  # the names a row starts with (folded)
-    text_field: str  # the wrapped text cell (the examination)
-    document: FieldPattern
-    count: FieldPattern  # group `n`: the count; group `rec`: its `Rec.` prefix
-    grid: dict[str, regex.Pattern]  # for grid strategies: a field's header words, tried in this order
-
-    @classmethod
-    def from_dict(cls, spec: str, d: dict[str, Any]) -> Records:
-        missing = sorted({"record_start", "text_field", "document", "count"} - set(d))
-        if missing:
-            raise SpecError(f"specs/table-{spec}.toml: a records table needs {', '.join(missing)}")
-        for name in ("document", "count"):
-            _known(spec, f"{name}.", d[name], frozenset({"field", "pattern", "start"}))
-        grid = d.get("grid", {})
-        return cls(tuple(key(p) for p in d["record_start"]), d["text_field"],
-                   _field_pattern(spec, "document", d["document"]), _field_pattern(spec, "count", d["count"]),
-                   dict(zip(grid, _compiled(spec, "grid", grid.values()), strict=True)))
-
-
-def _field_pattern(spec: str, name: str, d: dict[str, str]) -> FieldPattern:
-    (pattern,) = _compiled(spec, f"{name}.pattern", [d["pattern"]], regex.IGNORECASE)
-    start = d.get("start")
-    return FieldPattern(d["field"], pattern,
-                        _compiled(spec, f"{name}.start", [start], regex.IGNORECASE)[0] if start else None)
-
-
-def _compiled(spec: str, name: str, patterns: Iterable[str], flags: int = 0) -> tuple[regex.Pattern, ...]:
-    """A spec's patterns compiled once, on load; one that is not a regular expression is an
-    error naming the spec file, the key and the pattern, never a failure at every report."""
-    return tuple(_as_pattern(spec, name, pattern, lambda p: regex.compile(p, flags)) for pattern in patterns)
-
-
-def _as_pattern(spec: str, name: str, pattern: str, use: Callable[[str], regex.Pattern]) -> regex.Pattern:
-    """`use(pattern)`; a pattern that is not a regular expression is a SpecError naming the spec
-    file, the key and the pattern."""
-    try:
-        return use(pattern)
-    except (regex.error, TypeError) as err:
-        raise SpecError(f"specs/table-{spec}.toml: {name}: {pattern!r} is not a regular expression "
-                        f"({err})") from err
-
-
-def _check_words(spec: str, d: dict[str, Any]) -> None:
-    """The header words (`header`, each column's `match`) as the patterns they are used as, so
-    that a broken one is an error on load naming its key, like every other pattern."""
-    uses = [("header", p, interleaved) for p in d.get("header", ())]
-    for i, col in enumerate([*d.get("columns", ()), d.get("years") or {}]):
-        uses.extend((f"columns[{i}].match" if i < len(d.get("columns", ())) else "years.match", p, loose)
-                    for p in col.get("match", ()))
-    for name, pattern, use in uses:
-        _as_pattern(spec, name, pattern, use)
-
-
-@dataclass(frozen=True)
-class LabelCode:
-    """A code printed before a row's label (`51 Gastos en personal`): `pattern` has the groups
-    `code` (to `field`) and `rest` (the label)."""
-
-    field: str
-    pattern: regex.Pattern
-
-    @classmethod
-    def from_dict(cls, spec: str, d: dict[str, str]) -> LabelCode:
-        _known(spec, "label_code.", d, frozenset({"field", "pattern"}))
-        (pattern,) = _compiled(spec, "label_code.pattern", [d["pattern"]])
-        if not {"code", "rest"} <= set(pattern.groupindex):
-            raise SpecError(f"specs/table-{spec}.toml: label_code.pattern needs the groups `code` and `rest`")
-        return cls(d["field"], pattern)
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """How to find and read one dataset's table; loaded from `specs/table-*.toml`."""
-
-    name: str
-    dataset: str
-    order: int
-    layout: str
-    sections: tuple[regex.Pattern, ...]
-    header: tuple[str, ...]
-    header_words: frozenset[str]
-    label: str
-    group: str | None
-    years: ColumnSpec | None
-    columns: tuple[ColumnSpec, ...]
-    spans: dict[str, Any] | None  # `values`: span name -> its compiled pattern
-    label_code: LabelCode | None
-    label_vocabulary: tuple[str, ...]
-    none: tuple[regex.Pattern, ...]
-    end: tuple[regex.Pattern, ...]
-    records: Records | None = None  # the `records` layout's fields
-    total_expected: bool = False  # the layout always ends with a grand total row
-    checks: tuple[Check, ...] = ()  # arithmetic its rows satisfy, to tell same-kind columns apart
-
-    @classmethod
-    def from_dict(cls, name: str, d: dict[str, Any]) -> TableSpec:
-        """A spec from its TOML; an unknown key (a typo) is an error naming it, never ignored."""
-        _known(name, "", d, _SPEC_KEYS)
-        for i, col in enumerate(d.get("columns", ())):
-            _known(name, f"columns[{i}].", col, _COLUMN_KEYS)
-        if d.get("years"):
-            _known(name, "years.", d["years"], _COLUMN_KEYS - {"keep", "required"})
-        years = d.get("years")
-        _check_words(name, d)
-        spans = d.get("spans")
-        if spans is not None:
-            values = spans.get("values", {})
-            patterns = _compiled(name, "spans.values", values.values())
-            spans = {**spans, "values": dict(zip(values, patterns, strict=True))}
-        return cls(
-            name=name,
-            dataset=d["dataset"],
-            order=d.get("order", 100),
-            layout=d.get("layout", "rows"),
-            sections=_compiled(name, "sections", d.get("sections", ())),
-            header=tuple(d.get("header", ())),
-            header_words=_vocabulary(d),
-            label=d["label"],
-            group=d.get("group"),
-            years=ColumnSpec(years["field"], years["kind"], tuple(years.get("match", ()))) if years else None,
-            columns=tuple(
-                ColumnSpec(c["field"], c["kind"], tuple(c.get("match", ())), c.get("keep", True),
-                           c.get("required", True))
-                for c in d.get("columns", ())
-            ),
-            spans=spans,
-            label_code=LabelCode.from_dict(name, d["label_code"]) if d.get("label_code") else None,
-            label_vocabulary=tuple(key(w) for w in d.get("label_vocabulary", ())),
-            none=_compiled(name, "none", d.get("none", ())),
-            end=_compiled(name, "end", d.get("end", ()) or DEFAULT_END),
-            records=Records.from_dict(name, d) if d.get("layout") == "records" else None,
-            total_expected=d.get("total_expected", False),
-            checks=_checks(name, d.get("checks", ())),
-        )
+class TableSpec(SpecData):
+    """How to find and read one dataset's table: what its `specs/table-*.toml` says, checked on
+    load (`SpecData.from_dict`), and what it does with a header."""
 
     def ends(self, folded: str) -> bool:
         """True when a line (folded by `key`) ends the table: a source note, an `end` pattern."""
@@ -237,6 +68,12 @@ class TableSpec:
         `asignado`, `ejecutora` ~ `ejecución`)."""
         return word in self.header_words or (len(word) >= STEM and word[:STEM] in self._stems)
 
+    def _column_words(self, kept: bool = False) -> frozenset[str]:
+        """The words of the columns' synonyms (`codificado`, `devengado`, `ejecucion`); with
+        `kept`, of the columns the contract keeps only."""
+        cols = [*self.columns, *([self.years] if self.years else [])]
+        return _words_of(tuple(p for c in cols if c.keep or not kept for p in c.match))
+
     @property
     def _stems(self) -> frozenset[str]:
         return _stems_of(self.header_words)
@@ -259,7 +96,8 @@ class TableSpec:
         then has a value for it, which is read past, never taken for a wanted column. With a
         spanning header (`Adjudicados | Finalizados`), the columns are shared out among the spans.
         """
-        text = header_key(header_text)
+        text = expanded(header_key(header_text), self._column_words(kept=True), self._column_words(),
+                        self.header_words)
         claims: list[tuple[int, int, ColumnSpec | None, int | None]] = []
         taken = [False] * (len(text) + 1)
 
@@ -331,32 +169,6 @@ def _deinterleaved(cols: list[Column], spans: int) -> list[Column]:
     return [run[s] for s in range(spans) for run in runs]
 
 
-class SpecError(ValueError):
-    """A table spec that cannot be used as written."""
-
-
-def _checks(spec: str, texts: Iterable[str]) -> tuple[Check, ...]:
-    try:
-        return tuple(Check.parse(t) for t in texts)
-    except ValueError as err:
-        raise SpecError(f"specs/table-{spec}.toml: {err}") from err
-
-
-_SPEC_KEYS = frozenset({
-    "dataset", "order", "layout", "sections", "header", "header_words", "label", "group", "years", "columns",
-    "spans", "label_code", "label_vocabulary", "none", "end", "record_start", "text_field", "document", "count",
-    "grid", "total_expected", "checks",
-})
-_COLUMN_KEYS = frozenset({"field", "kind", "match", "keep", "required"})
-
-
-def _known(spec: str, prefix: str, d: dict[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(d) - allowed)
-    if unknown:
-        raise SpecError(f"specs/table-{spec}.toml: unknown key(s) {', '.join(prefix + k for k in unknown)}; "
-                        f"known: {', '.join(sorted(allowed))}")
-
-
 EXTRA = ColumnSpec("", "unknown", keep=False, required=False)  # a header column no spec names
 EXTRA_PREFIX = "otro:"  # Column.field of an extra column, before its header words
 
@@ -383,11 +195,13 @@ STEM = tolerances.STEM
 
 
 @cache
+def _words_of(patterns: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for p in patterns for w in WORDS.findall(header_key(p)) if w.isalpha())
+
+
+@cache
 def _stems_of(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w[:STEM] for w in words if len(w) >= STEM)
-
-
-DEFAULT_END = (r"(^|\|\s*)fuente\s*:", r"^cifras (acumuladas|en usd)", r"^elaborado por")
 
 
 @cache

@@ -9,6 +9,7 @@ rows and page numbers are skipped and kept in `RawTable.skipped`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import regex
@@ -18,9 +19,9 @@ from extract.model import Line, Sink
 from extract.patterns import CURRENCY, GRAND_TOTAL, TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.centring import centred_owners
-from extract.tables.columns import fit_columns
 from extract.tables.header_words import header_key
-from extract.tables.spec import Column, TableSpec
+from extract.tables.roles import Roles, assign, text_hints
+from extract.tables.spec import TableSpec
 from extract.textutil import CONNECTORS, ends_open, fold_ws, key, starts_lower
 
 VALUE = regex.compile(  # one value cell: a number, a percentage, a dash, `s/d`
@@ -160,17 +161,26 @@ def _names_columns(spec: TableSpec, text: str) -> bool:
     return complete and spec.header_named(header_key(text), columns_named=True)
 
 
-def body_columns(spec: TableSpec, header_text: str, body: list[Line]) -> list[Column]:
-    """The header's columns as the first value lines below it bear out (`columns.fit_columns`)."""
-    width = len(spec.columns_from_header(header_text, extras=True))
-    rows = []
+def body_columns(spec: TableSpec, header_text: str, body: list[Line]) -> Roles:
+    """The value columns' roles (`roles.assign`) from the first value lines below the header:
+    as many columns as those lines most often have values, the header's words as evidence."""
+    rows: list[list[str]] = []
     for line in body:
-        _, values = split_values(line.text, width)
-        if values:
+        if spec.ends(key(line.text.strip())):
+            break
+        label, values = split_values(line.text, tolerances.MAX_VALUE_COLUMNS)
+        if label and GRAND_TOTAL.match(key(label)):
+            break
+        if values and not (label and TOTAL.match(key(label))):
             rows.append(values)
         if len(rows) >= tolerances.BODY_SAMPLE_ROWS:
             break
-    return fit_columns(spec, header_text, rows)
+    counts = Counter(len(r) for r in rows if len(r) >= 2) or Counter(len(r) for r in rows)
+    if not counts:
+        return assign(spec, [], text_hints(spec, header_text, 0))
+    width = max(counts, key=lambda n: (counts[n], n))
+    sample = [r for r in rows if len(r) == width]
+    return assign(spec, sample, text_hints(spec, header_text, width))
 
 
 class _Groups:
@@ -205,10 +215,14 @@ class TextRows(Strategy):
         header = find_header(spec, lines)
         if header is None:
             return None
-        columns = body_columns(spec, header.text, lines[header.last + 1:])
+        roles = body_columns(spec, header.text, lines[header.last + 1:])
+        columns = roles.columns
+        if not columns:
+            return None
         n = len(columns)
         n_required = sum(c.required for c in columns)
-        table = RawTable(spec.dataset, spec.name, self.method, columns, [], header.text)
+        table = RawTable(spec.dataset, spec.name, self.method, columns, [], header.text,
+                         roles=roles.describe(), doubt=roles.doubt)
         groups = _Groups()
         row_groups: list[int | None] = []
         group_at: dict[int, int] = {}  # group index -> line index where its label starts
