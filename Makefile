@@ -8,7 +8,8 @@ RAW ?= raw
 INTERIM ?= interim
 PROCESSED ?= processed
 ARGS ?=
-# Optional extras installed with the runtime: `ocr` reads scanned pages (~15 MB). EXTRAS= skips it.
+# Optional extras installed with the runtime: `ocr` reads scanned pages (~35 MB installed). EXTRAS= skips
+# it (OpenCV and SciPy, the bulk of .venv's ~850 MB, come with camelot and Great Expectations, not OCR).
 EXTRAS ?= ocr
 
 .PHONY: help extract test lint setup clean bench docs mutate
@@ -31,6 +32,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 
 setup: $(VENV)/.installed  ## set up .venv with the runtime dependencies
 
+# make exits 2 whenever the run fails; the run's own exit code is the `Error N` of make's last line.
 extract: $(VENV)/.installed  ## extract every report in raw/ into processed/
 	$(BIN)/extract run --raw $(RAW) --interim $(INTERIM) --processed $(PROCESSED) $(ARGS)
 

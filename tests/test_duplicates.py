@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import RAW, read, run_on
+from conftest import RAW, ROOT, read, run_on
 
 import extract.pipeline as pipeline
 
@@ -70,3 +70,78 @@ def test_only_extracts_only_that_report(tmp_path: Path, extracted: list[str]) ->
     assert code == 0
     assert extracted == ["iess-loja-2024.txt"]
     assert set(read(root, "reports").report_id) == {"iess-loja-2024"}
+
+
+def test_only_with_an_id_not_there_lists_the_ids_found(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="extract.pipeline"):
+        code, _ = run_on(tmp_path, [LOJA_PDF, LOJA_TXT, NAT_TXT], workers=1, only="iess-azuay-2030")
+    assert code == 2
+    assert any(r.getMessage().endswith("is report iess-azuay-2030 (found: iess-loja-2024, iess-nacional-2024)")
+               for r in caplog.records), caplog.text
+
+
+def test_a_scan_beside_the_pdf_it_is_a_scan_of_is_a_copy(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A scanned copy (no text layer, read by OCR) of a report whose born-digital PDF is in
+    raw/ too, published first or not: the PDF is used, one log line says so, every run exits 0."""
+    pytest.importorskip("tesserocr", reason="the `ocr` extra is not installed")
+    scan = ROOT / "tests" / "data" / "scanned" / "iess-loja-2024-scanned.pdf"  # sorts before the PDF by name
+    code, root = run_on(tmp_path, [scan], workers=1)
+    assert code == 0 and read(root, "reports").source_file.tolist() == ["raw/iess-loja-2024-scanned.pdf"]
+    for attempt in ("the PDF added", "unchanged"):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="extract.pipeline"):
+            code, _ = run_on(tmp_path, [LOJA_PDF], workers=1)
+        assert code == 0, attempt
+        said = [r.getMessage() for r in caplog.records if ": a scan of " in r.getMessage()]
+        assert said == ["raw/iess-loja-2024-scanned.pdf: a scan of raw/iess-loja-2024.pdf (iess-loja-2024, 100% of "
+                        "its figures in common); using raw/iess-loja-2024.pdf, which has a text layer"], attempt
+        reports = read(root, "reports")
+        assert reports[["report_id", "source_file", "status"]].values.tolist() == [
+            ["iess-loja-2024", "raw/iess-loja-2024.pdf", "ok"]], attempt
+        assert set(read(root, "contratacion").extraction_method) == {"regex-text"}, attempt
+
+
+def test_a_real_conflict_fails_under_its_report_id_and_says_how_to_settle_it(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    other = src / "loja-otra.txt"
+    other.write_text(LOJA_TXT.read_text("utf-8").replace("109.787,52", "1.109.787,52").replace("43 ", "143 "), "utf-8")
+    settle = "to settle it, keep only the one to publish in raw/ (move the others out, or rename them to start with '.'"
+    for attempt in ("first", "unchanged"):
+        caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="extract.pipeline"):
+            code, root = run_on(tmp_path, [LOJA_TXT, other], workers=1)
+        assert code == 1, attempt
+        logged = [r.getMessage() for r in caplog.records if "conflict" in r.getMessage()]
+        assert len(logged) == 1 and settle in logged[0], logged
+        reports = read(root, "reports")
+        assert reports.report_id.tolist() == ["iess-loja-2024"], attempt  # not `unidentified-<hash>`
+        row = reports.iloc[0]
+        assert row.status == "failed" and row.provincia == "Loja", attempt
+        assert "raw/iess-loja-2024.txt, raw/loja-otra.txt all claim iess-loja-2024" in row.error and settle in row.error
+        html = (root / "interim" / "report.html").read_text("utf-8")
+        for name in ("raw/iess-loja-2024.txt", "raw/loja-otra.txt"):
+            assert (f"<tr><td><a href='#iess-loja-2024'>iess-loja-2024</a></td><td><a href='iess-loja-2024/"
+                    f"{name[4:]}'>{name}</a></td><td class=status-failed>failed</td>") in html, name
+    (root / "raw" / "loja-otra.txt").rename(root / "raw" / ".loja-otra.txt")  # settled as the message says
+    code, _ = run_on(tmp_path, [], workers=1)
+    assert code == 0
+    assert read(root, "reports")[["report_id", "status"]].values.tolist() == [["iess-loja-2024", "ok"]]
+
+
+def test_a_rerun_of_unchanged_inputs_read_too_soon_to_trust_imports_no_validator(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs modified within `tolerances.INPUT_SETTLED_SECONDS` of being read are hashed again
+    by the workers, which find their cached results: GX is not imported beside them."""
+    import os
+    import time
+
+    code, root = run_on(tmp_path, [LOJA_TXT, NAT_TXT], workers=2)
+    assert code == 0
+    for path in (root / "raw").iterdir():  # as if just copied in: never trusted by their time
+        os.utime(path, (time.time() + 60, time.time() + 60))
+    readies: list[str] = []
+    monkeypatch.setattr(pipeline.validate, "ready", lambda: readies.append("gx"))
+    code, _ = run_on(tmp_path, [], workers=2)
+    assert code == 0 and readies == []

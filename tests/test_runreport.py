@@ -74,6 +74,20 @@ def test_the_run_report_shows_each_input_and_its_tables(reported: Path) -> None:
     assert (reported.parent / "iess-loja-2024" / "iess-loja-2024.txt" / "03-tables.json").exists()
 
 
+def test_the_run_report_has_a_legend_of_its_colours_and_statuses(reported: Path) -> None:
+    import re
+
+    html = reported.read_text("utf-8")
+    legend = re.search(r"<table id=legend>(.*?)</table>", html, re.S)
+    assert legend, "no legend"
+    explained = set(re.findall(r"<td class='([\w -]+)'>[^<]+</td><td>[^<]+</td>", legend[1]))
+    cells = _Cells()
+    cells.feed(html)
+    used = {c for row in cells.classes[1:] for c in row if c} | {f"status-{row[2]}" for row in cells.rows[1:]}
+    assert used and used <= explained, used - explained  # every colour shown is explained
+    assert {"not_found", "status-partial", "status-quarantined"} <= explained
+
+
 def test_the_run_report_in_a_real_browser(reported: Path, tmp_path: Path) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if browser is None:

@@ -1,4 +1,7 @@
-"""Command line: `extract run` (the pipeline) and `extract inspect` (what a report yields)."""
+"""Command line of iess-extract: `extract run` turns the reports of a folder into validated
+Parquet datasets; `extract inspect` prints what one report yields (sections, tables, anomalies);
+`extract debug` draws a PDF page with the table cells found on it; `extract docs` builds the
+Great Expectations Data Docs site of what is published."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from extract.tables.spec import Column
 
 _RUN_EPILOG = """exit codes: 0 every report extracted; 1 any report failed or was quarantined (the
 others are written); 2 usage error (missing, unreadable or empty input folder, bad option,
-missing validation suite); 3 another run holds the output folders.
+missing validation suite); 3 another run holds the output folders. (`make extract` exits 2 for
+any of 1-3, make's own code; its last line's `Error N` is this code.)
 
 examples:
   extract run                                   # raw/ -> processed/
@@ -20,16 +24,21 @@ examples:
   extract run --force --workers 2               # redo everything on two processes
 """
 
+#: One rule for the commands given a FILE (`inspect`, `debug`), as for `run`'s folder and reports.
+_FILE_EPILOG = """exit codes: 0 done; 1 the file is there but is not a readable report (damaged, not an IESS
+report, a scan without the ocr extra); 2 usage error ({usage}, bad option)."""
 
-def _parser() -> argparse.ArgumentParser:
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser and each command's."""
     from extract import __version__
 
     verbose = argparse.ArgumentParser(add_help=False)
     verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                          help="detailed logs (this package's DEBUG lines)")
-    p = argparse.ArgumentParser(prog="extract", description=__doc__, parents=[verbose])
+    p = argparse.ArgumentParser(prog="extract", description=__doc__, parents=[verbose], formatter_class=_Formatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="extract every report of a folder into Parquet datasets", parents=[verbose],
                          epilog=_RUN_EPILOG, formatter_class=_Formatter)
     run.add_argument("--raw", type=Path, default=Path("raw"), help="input folder (PDF or text)")
@@ -50,31 +59,51 @@ def _parser() -> argparse.ArgumentParser:
                      help="a report taking longer than this fails, the others go on")
     run.add_argument("--max-memory", type=float, default=4000, metavar="MB",
                      help="memory of one worker process, with --workers > 1")
-    ins = sub.add_parser("inspect", help="print a report's id, sections and tables", parents=[verbose])
-    ins.add_argument("file", type=Path)
-    docs = sub.add_parser("docs", help="build the Great Expectations Data Docs site of processed/", parents=[verbose])
-    docs.add_argument("--processed", type=Path, default=Path("processed"))
-    docs.add_argument("--out", type=Path, default=Path("interim/gx"), help="GX project folder")
+    ins = sub.add_parser("inspect", help="print a report's id, sections, tables and anomalies", parents=[verbose],
+                         epilog=_FILE_EPILOG.format(usage="no such file"),
+                         formatter_class=_Formatter)
+    ins.add_argument("file", type=Path, help="a report: PDF, or its text (any extraction, Markdown too)")
+    docs = sub.add_parser("docs", help="build the Great Expectations Data Docs site of processed/", parents=[verbose],
+                          formatter_class=_Formatter)
+    docs.add_argument("--processed", type=Path, default=Path("processed"), help="the published Parquet datasets")
+    docs.add_argument("--out", type=Path, default=Path("interim/gx"),
+                      help="GX project folder; the site is its gx/uncommitted/data_docs/local_site/")
     docs.add_argument("--checks", type=Path, default=Path("interim/conciliaciones"),
                       help="the reconciliation rows the runs kept")
     dbg = sub.add_parser("debug", parents=[verbose],
-                         help="PNG of a PDF page with the table cells found on it (its words, if read by OCR)")
-    dbg.add_argument("file", type=Path)
+                         help="PNG of a PDF page with the table cells found on it (its words, if read by OCR)",
+                         epilog=_FILE_EPILOG.format(usage="no such file, not a PDF,\na page it does not have"),
+                         formatter_class=_Formatter)
+    dbg.add_argument("file", type=Path, help="a report's PDF")
     dbg.add_argument("--page", type=int, required=True, help="1-based page number")
-    dbg.add_argument("--interim", type=Path, default=Path("interim"))
-    return p
+    dbg.add_argument("--interim", type=Path, default=Path("interim"),
+                     help="the PNG goes to <interim>/<report_id>/debug/")
+    return p, sub.choices
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; an unknown option is reported with the usage of its command (`extract run
+    --bogus`: `run`'s), not the top level's. Exits (SystemExit) on a usage error or `--help`."""
+    parser, commands = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = _parser().parse_args(argv)
+        args = _parse(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     verbose = getattr(args, "verbose", False)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s %(name)s: %(message)s"))
+    handler.addFilter(_their_warnings_only)
+    logging.basicConfig(level=logging.INFO, handlers=[handler])  # a no-op where logging is set up already
     logging.getLogger("extract").setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("pdfminer", "camelot", "great_expectations", "matplotlib", "PIL", "distributed", "fontTools"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)  # their DEBUG is not this tool's
+    for noisy in _NOISY:
+        logging.getLogger(noisy).setLevel(logging.WARNING)  # their DEBUG and INFO are not this tool's
     if args.command == "run":
         return _run(args)
     if args.command == "debug":
@@ -86,19 +115,39 @@ def main(argv: list[str] | None = None) -> int:
             print(f"extract: {args.processed} holds no published reports; run `extract run` first",
                   file=sys.stderr)
             return 2
-        print(build(args.processed, args.out, args.checks))
+        site = build(args.processed, args.out, args.checks)
+        print(f"Data Docs site built; open it in a browser: {site.resolve().as_uri()}")
         return 0
     return _inspect(args.file)
 
 
+_NOISY = ("pdfminer", "camelot", "great_expectations", "matplotlib", "PIL", "distributed", "fontTools")
+
+
+def _their_warnings_only(record: logging.LogRecord) -> bool:
+    """The log handler's filter: a library's record below WARNING is dropped, also where the
+    library set its own logger's level (Great Expectations sets the one of `Created temporary
+    directory ... for ephemeral docs site` to INFO); this tool's records, and every library's
+    warnings and errors, pass."""
+    return record.levelno >= logging.WARNING or not record.name.startswith(_NOISY)
+
+
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Defaults shown, the epilog kept as written."""
+    """Defaults shown where there is one to show (not None, nor a flag's False), the
+    description and epilog kept as written."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def _debug(args: argparse.Namespace) -> int:
     from extract.debug import ocr_png, page_png
     from extract.ingest import BadInput, ingest
 
+    if not _is_file(args.file):
+        return 2
     try:
         doc = ingest(args.file)
     except BadInput as err:
@@ -116,6 +165,15 @@ def _debug(args: argparse.Namespace) -> int:
         return 2
     print(out)
     return 0
+
+
+def _is_file(path: Path) -> bool:
+    """Whether the FILE argument names a file; if not, says so (a usage error, exit code 2, as
+    for `run`'s missing folder; a file that is there but no readable report is 1)."""
+    if path.is_file():
+        return True
+    print(f"{path}: {'not a file' if path.exists() else 'no such file'}", file=sys.stderr)
+    return False
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -156,6 +214,8 @@ def _inspect(path: Path) -> int:
     from extract.model import Sink
     from extract.tables.find import find_tables
 
+    if not _is_file(path):
+        return 2
     try:
         doc = ingest(path)
     except BadInput as err:
@@ -186,14 +246,34 @@ def _inspect(path: Path) -> int:
                   f"{len(t.columns)} value columns, spec {t.spec}, fit {t.score:.2f} (tried {tried})")
             print(f"    header: {t.header[:160]}")
             print("    columns: " + " | ".join(_column_name(c) for c in t.columns))
+            _print_roles(t.roles)
             print("    first rows: " + "; ".join(
                 f"{r.group + ' / ' if r.group else ''}{r.label}" for r in t.rows[:3]))
         else:
-            state = "stated none" if f.stated_none else ("NOT FOUND" if f.expected else "no section")
+            state = ("DOUBTFUL: " + f.doubt if f.doubt else "stated none" if f.stated_none
+                     else "NOT FOUND" if f.expected else "no section")
             print(f"  table {f.dataset}: {state}")
+            if f.withheld:
+                print(f"    header: {f.withheld.header[:160]}")
+                _print_roles(f.withheld.roles)
     for a in sink.items:
         print(f"  anomaly: {a.dataset or '-'}: {a.problem} at {a.location}: {a.raw_text}")
     return 0
+
+
+def _print_roles(roles: dict | None) -> None:
+    """The columns' roles chosen, why, and the runner-up (`tables/roles.py`)."""
+    if not roles or not roles.get("chosen"):
+        return
+    for name in ("chosen", "runner_up"):
+        a = roles.get(name)
+        if a:
+            fields = " | ".join(f"{f}[{y}]" if f and y else f or "-"
+                                for f, y in zip(a["fields"], a["years"], strict=True))
+            print(f"    roles {name.replace('_', '-')}: {fields} (arithmetic {a['arithmetic']}, "
+                  f"header words {a['header']})")
+    for line in roles.get("evidence", []):
+        print(f"      evidence: {line}")
 
 
 def _column_name(col: Column) -> str:

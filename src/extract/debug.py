@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract import tolerances
 from extract.model import PageOcr
 
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+Colour = tuple[int, int, int]
+_RED, _BLUE, _GREEN = (220, 0, 0), (0, 0, 255), (0, 160, 0)
+
+#: What the colours of `page_png` mean (pdfplumber's `debug_tablefinder` draws the first two).
+_TABLE_LEGEND: list[tuple[Colour, str]] = [
+    (_RED, "pdfplumber: a line or rectangle edge it found"),
+    (_BLUE, "pdfplumber: a cell of a table it found (filled), a crossing of lines (circle)"),
+    (_GREEN, "camelot lattice: a cell of a table ruled on every side"),
+]
+
 
 def page_png(pdf_path: Path, page: int, out_dir: Path) -> Path:
-    """Draw pdfplumber's table finder (red/blue) and camelot lattice cells (green) on the page."""
+    """Draw pdfplumber's table finder (red/blue) and camelot lattice cells (green) on the page,
+    with a legend of the colours (`_TABLE_LEGEND`) below it."""
     import camelot
     import pdfplumber
 
@@ -29,14 +44,14 @@ def page_png(pdf_path: Path, page: int, out_dir: Path) -> Path:
             for row in table.cells:
                 for cell in row:
                     image.draw_rect((cell.x1, p.height - cell.y2, cell.x2, p.height - cell.y1),
-                                    fill=(0, 0, 0, 0), stroke="green", stroke_width=2)
-        image.save(out, format="PNG")
+                                    fill=(0, 0, 0, 0), stroke=_GREEN, stroke_width=2)
+        _with_legend(image.annotated, _TABLE_LEGEND).save(out, format="PNG")
     return out
 
 
 def ocr_png(pdf_path: Path, read: PageOcr, out_dir: Path) -> Path:
     """The page as OCR saw it (straightened), each word's box drawn: green when OCR was sure
-    of it, red when not (`tolerances.OCR_LOW_CONFIDENCE`), with what it read."""
+    of it, red when not (`tolerances.OCR_LOW_CONFIDENCE`), with what it read; a legend below."""
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
@@ -53,9 +68,31 @@ def ocr_png(pdf_path: Path, read: PageOcr, out_dir: Path) -> Path:
     draw = ImageDraw.Draw(image)
     for w in read.words:
         sure = w.confidence >= tolerances.OCR_LOW_CONFIDENCE
-        colour = (0, 160, 0) if sure else (220, 0, 0)
+        colour = _GREEN if sure else _RED
         draw.rectangle((w.x0, w.y0, w.x1, w.y1), outline=colour, width=2)
         if not sure:
             draw.text((w.x0, max(w.y0 - 12, 0)), f"{w.text} {w.confidence:.0f}%", fill=colour)
-    image.save(out, format="PNG")
+    _with_legend(image, [
+        (_GREEN, "a word OCR read, sure of it"),
+        (_RED, f"a word OCR was unsure of (confidence under {tolerances.OCR_LOW_CONFIDENCE:.0f}%), "
+               "with what it read and its confidence"),
+    ]).save(out, format="PNG")
+    return out
+
+
+def _with_legend(image: Image, legend: list[tuple[Colour, str]]) -> Image:
+    """The picture (PIL) with a strip below it saying what each colour drawn on it means."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw, ImageFont
+
+    size = max(14, image.width // 65)  # the same size on the page whatever its resolution
+    font = ImageFont.load_default(size=size)
+    line = size * 3 // 2
+    out = PILImage.new("RGB", (image.width, image.height + line * len(legend) + size), "white")
+    out.paste(image.convert("RGB"), (0, 0))
+    draw = ImageDraw.Draw(out)
+    for i, (colour, meaning) in enumerate(legend):
+        y = image.height + size // 2 + i * line
+        draw.rectangle((size, y + 2, 3 * size, y + size), outline=colour, width=3)
+        draw.text((4 * size, y), meaning, fill=(0, 0, 0), font=font)
     return out

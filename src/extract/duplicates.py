@@ -1,6 +1,7 @@
 """Inputs that are one report: byte-identical copies and a PDF with its own text, skipped
-before any extraction, and, after it, inputs that claim one report with different content
-(a conflict, settled in favour of what is published)."""
+before any extraction, and, after it, a scan beside the PDF it is a scan of (the one with a
+text layer used) and inputs that claim one report with different content (a conflict,
+settled in favour of what is published)."""
 
 from __future__ import annotations
 
@@ -135,11 +136,43 @@ def _twins(a: ReportResult, b: ReportResult) -> bool:
     return not (va or vb) or len(va & vb) >= tolerances.TWIN_OVERLAP * min(len(va), len(vb))
 
 
+def _read_by_ocr(res: ReportResult) -> bool | None:
+    """True when every row of a PDF's tables and figures was read by OCR (a scan), False when
+    none was (its text layer read), None otherwise (a mixed PDF, a text, no rows)."""
+    methods = {row["extraction_method"] for rows in res.datasets.values() for row in rows
+               if row.get("extraction_method")}
+    if res.kind != "pdf" or not methods:
+        return None
+    if methods == {"ocr"}:
+        return True
+    return None if "ocr" in methods else False
+
+
+def _scan_of(scan: ReportResult, pdf: ReportResult) -> int | None:
+    """The share (%) of values in common when `scan` is a scanned copy of `pdf`: every figure of
+    `scan` read by OCR, none of `pdf`'s, most of their table values in common
+    (`tolerances.TWIN_OVERLAP`, as for a PDF's own text); None when it is not."""
+    if not (_read_by_ocr(scan) is True and _read_by_ocr(pdf) is False):
+        return None
+    va, vb = _values(scan), _values(pdf)
+    if not (va and vb) or len(va & vb) < tolerances.TWIN_OVERLAP * min(len(va), len(vb)):
+        return None
+    return round(100 * len(va & vb) / min(len(va), len(vb)))
+
+
+#: How a conflict is settled: file names never decide, the inputs left in `raw/` do.
+_SETTLE = ("keep only the one to publish in raw/ (move the others out, or rename them to start with "
+           "'.', which a run skips)")
+
+
 def deduplicate(results: list[ReportResult], published: dict[str, dict[str, Any]]) -> list[ReportResult]:
     """One result per report id. A PDF and its own text (or a byte-identical copy) are one
-    report: the PDF (or the first copy) is used and the other is named in the log. Inputs that
-    claim one id with different content are a conflict: the one already published stays, and
-    every other claimant fails with the conflict named (never decided by file names)."""
+    report: the PDF (or the first copy) is used and the other is named in the log; so are a
+    scan and the PDF it is a scan of, the one with a text layer used. Inputs that claim one id
+    with different content are a conflict, logged with how to settle it: the one already
+    published stays, and every other claimant fails with the conflict named (never decided by
+    file names), keeping the report's id; when none is published, the report's `reports` row
+    says it failed and why."""
     claims: dict[str, list[ReportResult]] = {}
     out = []
     for res in results:
@@ -148,32 +181,52 @@ def deduplicate(results: list[ReportResult], published: dict[str, dict[str, Any]
         else:
             claims.setdefault(res.report_id, []).append(res)
     for rid, group in claims.items():
-        group.sort(key=lambda r: r.kind != "pdf")  # a PDF first, then the order of the inputs
+        # a PDF with a text layer first, then a scan, then a text, each in the order of the inputs
+        group.sort(key=lambda r: (r.kind != "pdf", _read_by_ocr(r) is True))
         kept = [group[0]]
         for res in group[1:]:
             twin = next((k for k in kept if _twins(k, res)), None)
             if twin is not None:
                 log.info("%s: same report as %s (%s); using %s", safe(res.source_file), safe(twin.source_file),
                          rid, safe(twin.source_file))
-            else:
-                kept.append(res)
+                continue
+            scanned = next(((k, share) for k in kept if (share := _scan_of(res, k)) is not None), None)
+            if scanned is not None:
+                pdf, share = scanned
+                log.info("%s: a scan of %s (%s, %d%% of its figures in common); using %s, which has a text layer",
+                         safe(res.source_file), safe(pdf.source_file), rid, share, safe(pdf.source_file))
+                continue
+            kept.append(res)
         if len(kept) == 1:
             out.append(kept[0])
             continue
-        sha = published.get(rid, {}).get("sha256")
-        stay = next((k for k in kept if k.sha256 == sha), None)
-        names = ", ".join(safe(k.source_file) for k in kept)
-        log.error("%s: conflict: %d different inputs claim this report (%s)", rid, len(kept), names)
-        for res in kept:
-            if res is stay:
-                res.datasets.setdefault("anomalias", []).append({
-                    "report_id": rid, "stage": "ingest", "dataset": None, "location": None,
-                    "raw_text": names, "problem": f"conflict: other inputs claim {rid} too; the published one is kept"})
-                res.cached = False  # published again, with the conflict among its anomalies
-                out.append(res)
-            else:
-                res.error = f"conflict: {names} all claim {rid} with different content" + (
-                    f"; {stay.source_file} is kept" if stay else "; none is published until one remains")
-                res.report_id, res.fault = None, stay is None
-                out.append(res)
+        out.extend(_conflict(rid, kept, published.get(rid, {})))
     return out
+
+
+def _conflict(rid: str, kept: list[ReportResult], record: dict[str, Any]) -> list[ReportResult]:
+    """Settle inputs claiming `rid` with different content, against its published `record`:
+    the published one stays (republished with the conflict among its anomalies) and the
+    others fail, leaving it as it is; when none of them is the published one, all fail, and
+    what is published for `rid` stays as it is, or, with nothing published, the report's
+    `reports` row says it failed and why (under `rid`)."""
+    has_rows = record.get("status") not in (None, "failed")  # a failed report's row is no publication
+    stay = next((k for k in kept if has_rows and k.sha256 == record.get("sha256")), None)
+    names = ", ".join(safe(k.source_file) for k in kept)
+    if stay:
+        outcome = f"{stay.source_file}, the published one, is kept"
+    else:
+        outcome = "none is published until one remains" + (f"; what is published for {rid} is kept" if has_rows else "")
+    log.error("%s: conflict: %d different inputs claim this report (%s); %s: to settle it, %s",
+              rid, len(kept), names, outcome, _SETTLE)
+    for res in kept:
+        if res is stay:
+            res.datasets.setdefault("anomalias", []).append({
+                "report_id": rid, "stage": "ingest", "dataset": None, "location": None,
+                "raw_text": names, "problem": f"conflict: other inputs claim {rid} too; the published one is kept"})
+            res.cached = False  # published again, with the conflict among its anomalies
+        else:
+            res.error = f"conflict: {names} all claim {rid} with different content; {outcome}; to settle it, {_SETTLE}"
+            res.conflict = True
+            res.fault = has_rows  # what is published stays as it is
+    return kept

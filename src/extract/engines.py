@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,19 @@ OnError = Callable[[Any, BaseException], Any]  # the result that stands for a fa
 Meanwhile = Callable[[], Any] | None
 
 
+_STAGE: ContextVar[str] = ContextVar("stage", default="processing")
+
+
+@contextmanager
+def stage(word: str) -> Iterator[None]:
+    """Name the stage the maps in this block do (`extracting`, `writing`) in their progress."""
+    token = _STAGE.set(word)
+    try:
+        yield
+    finally:
+        _STAGE.reset(token)
+
+
 def _progress(items: Iterator[Any], total: int) -> Iterator[Any]:
     """A progress bar over reports on a terminal; plain logs elsewhere (CI, pipes)."""
     if not sys.stderr.isatty() or total < 2:
@@ -33,13 +48,13 @@ def _progress(items: Iterator[Any], total: int) -> Iterator[Any]:
         return
     from tqdm import tqdm
 
-    yield from tqdm(items, total=total, unit="report", file=sys.stderr, leave=False)
+    yield from tqdm(items, total=total, unit="report", file=sys.stderr, leave=False, desc=_STAGE.get())
 
 
 def _done(k: int, total: int, item: Any) -> None:
-    """`3/20 raw/x.pdf`: progress in the log, on a terminal or not."""
+    """`extracting 3/20 x.pdf`: progress in the log, on a terminal or not, with its stage."""
     if total > 1:
-        log.info("%d/%d %s", k, total, safe(item.name if isinstance(item, Path) else str(item)))
+        log.info("%s %d/%d %s", _STAGE.get(), k, total, safe(item.name if isinstance(item, Path) else str(item)))
 
 
 def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:

@@ -168,6 +168,7 @@ class ReportResult:
     cache_key: str | None = None
     cached: bool = False
     fault: bool = False  # failed by the run's own fault (a bug, a full disk), not the input's
+    conflict: bool = False  # failed as one of several inputs claiming its report with different content
     stamp: list[int] | None = None  # the input's size, mtime and inode when read (`inputs.stamp`)
 
     @property

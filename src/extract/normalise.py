@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from extract.model import Document, Sink
-from extract.numbers import Convention, NumberError, cell_value, column_convention
+from extract.numbers import ES, US, Convention, NumberError, cell_value, column_convention
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import FISCAL_YEAR, Column, LabelCode, TableSpec
 from extract.tables.units import scale
@@ -29,6 +29,17 @@ def value(raw: str, kind: str, convention: Convention | None = None) -> int | De
     return number.quantize(_CENT)
 
 
+def _convention(cells: list[str], col: Column, table_convention: Convention | None) -> Convention | None:
+    """A column's convention: its own cells', else, for a count, the one its lone separators
+    group thousands in (`1.700` is a count's 1700 in a table of Spanish or unsettled figures: a
+    count has no decimals), else the table's."""
+    own = column_convention(cells, None)
+    if own or col.kind != "count":
+        return own or table_convention
+    marks = {m for c in cells for m in ".," if m in c}
+    return ES if marks == {"."} else US if marks == {","} else table_convention
+
+
 def _provenance(doc: Document, row: RawRow, method: str) -> Record:
     return {"source_file": doc.source_file, "source_page": row.page, "source_line": row.line,
             "extraction_method": method}
@@ -45,8 +56,8 @@ def normalise(doc: Document, spec: TableSpec, table: RawTable, sink: Sink) -> tu
     totals: list[Record] = []
     # a table is printed in one convention: its other columns settle a column that does not
     table_convention = column_convention((v for r in table.rows for v in r.values), doc.convention)
-    conventions = [column_convention((r.values[i] for r in table.rows if i < len(r.values)), table_convention)
-                   for i in range(len(table.columns))]
+    conventions = [_convention([r.values[i] for r in table.rows if i < len(r.values)], col, table_convention)
+                   for i, col in enumerate(table.columns)]
     factor = scale(table.unit)
     for seq, row in enumerate(table.rows):
         cells = [(c, v * factor if c.kind == "money" and v is not None else v)

@@ -34,7 +34,7 @@ def summary(results: list[ReportResult], publish: list[ReportResult], verdicts: 
     parts = ", ".join(f"{n} {state}" for state, n in states.items() if n)
     failed = "".join(f"; failed: {safe(r.source_file)} ({r.error})" for r in results if r.failed)
     return (f"{len(results)} report(s): {parts or 'none'}; {warnings} validation warning(s), {anomalies} "
-            f"anomalie(s) in what was written (see processed/validaciones, processed/anomalias){failed}")
+            f"anomalies in what was written (see processed/validaciones, processed/anomalias){failed}")
 
 
 def write_report(interim: Path, root: Path, results: list[ReportResult], publish: list[ReportResult],

@@ -46,11 +46,14 @@ class RunOptions:
     limits: Limits = field(default_factory=lambda: Limits())
 
 
-def _map(inputs: dict[Path, Digest | None], opts: RunOptions,
-         meanwhile: engines.Meanwhile = None) -> list[ReportResult]:
+def _map(inputs: dict[Path, Digest | None], opts: RunOptions, meanwhile: engines.Meanwhile = None,
+         published_from: dict[Path, str] | None = None) -> list[ReportResult]:
     """Results for every input (path -> its digest when known): cached ones of known inputs read
     here, the rest by the engine (a worker reads and hashes each input once, and may still
-    find it cached); a parallel engine runs `meanwhile` here while its workers extract."""
+    find it cached); a parallel engine runs `meanwhile` here while its workers extract, unless
+    every input left to them has a cached result for the digest its report was
+    `published_from` (an input read too soon after it was written to be trusted by its time:
+    the workers will most likely find that result, and an unchanged input needs no validator)."""
     results: dict[Path, ReportResult] = {}
     todo = []
     for path, digest in inputs.items():
@@ -59,6 +62,11 @@ def _map(inputs: dict[Path, Digest | None], opts: RunOptions,
             todo.append(Job(path, digest))
         else:
             results[path] = hit
+    published = published_from or {}
+    if not opts.force and all(
+            job.path in published and cached_result(job.path, published[job.path], opts.root, opts.interim) is not None
+            for job in todo):
+        meanwhile = None
     if todo:
         work = partial(_extract, extract=extract_report, root=opts.root, interim=opts.interim,
                        limits=opts.limits, reuse=not opts.force)
@@ -67,7 +75,7 @@ def _map(inputs: dict[Path, Digest | None], opts: RunOptions,
             todo.sort(key=_size, reverse=True)  # largest first: no worker left alone at the end
         if opts.engine == "dask":
             computed = engines.dask(work, todo, on_error, opts.workers, opts.scheduler, meanwhile)
-        elif opts.workers > 1 and (len(todo) > 1 or not validate.is_ready()):  # one: beside GX's import
+        elif opts.workers > 1 and (len(todo) > 1 or meanwhile and not validate.is_ready()):  # one: beside GX's import
             held = 1 if len(todo) <= REPORTS_PER_GX_IMPORT * (opts.workers - 1) else 0
             computed = engines.process_pool(work, todo, on_error, opts.workers, meanwhile,
                                             setup=partial(limit_memory, opts.limits.memory_bytes), held=held)
@@ -77,6 +85,18 @@ def _map(inputs: dict[Path, Digest | None], opts: RunOptions,
     fresh = sum(not r.cached for r in results.values())
     log.info("%d input(s): %d unchanged, %d extracted", len(inputs), len(inputs) - fresh, fresh)
     return [results[p] for p in inputs]
+
+
+def _published_from(published: dict[str, dict[str, Any]], sources: dict[Path, str]) -> dict[Path, str]:
+    """The digest of each input its report was published from, where the next run would not
+    validate it again: not quarantined (a quarantined report is validated on every run)."""
+    by_source = {rec.get("source_file"): rec for rec in published.values()}
+    out = {}
+    for path, source in sources.items():
+        rec = by_source.get(source, {})
+        if isinstance(rec.get("sha256"), str) and rec.get("status") != "quarantined":
+            out[path] = rec["sha256"]
+    return out
 
 
 def _size(job: Job) -> int:
@@ -131,15 +151,16 @@ def _run(opts: RunOptions) -> int:
         inputs, claims, opened = duplicates.without_twins(inputs, opts.root, index.openings, only=bool(opts.only))
     if opts.only:
         inputs = {p: d for p, d in inputs.items() if claims.get(p) in (opts.only, None)}  # None: unknown
-    with clock("extract"):  # wall time of the per-report work (and a GX import beside it)
-        results = _map(inputs, opts, meanwhile=import_gx)
+    with clock("extract"), engines.stage("extracting"):  # wall time of the per-report work (and a GX import beside it)
+        results = _map(inputs, opts, meanwhile=import_gx, published_from=_published_from(published, sources))
     extracted = [r for r in results if not r.cached]
     remember(opts.interim, [*((sources[p], st, {"opening": o.to_json()}) for p, (st, o) in opened.items() if st),
                             *((r.source_file, r.stamp, {"sha256": r.sha256}) for r in results if r.stamp and r.sha256)],
              set(sources.values()), index.recorded)
+    read_ok = {r.source_file for r in results if not r.failed}  # read, and each holds the report it claims
     results = duplicates.deduplicate(results, published)
     if opts.only:
-        ids = sorted({r.report_id for r in results if r.report_id})
+        ids = sorted({c for c in claims.values() if c} | {r.report_id for r in results if r.report_id})
         results = [r for r in results if r.report_id == opts.only]
         if not results:
             log.error("no input in %s is report %s (found: %s)", opts.raw, opts.only, ", ".join(ids) or "none")
@@ -154,17 +175,18 @@ def _run(opts: RunOptions) -> int:
         if res.failed:
             failures += 1
             rid = res.report_id or by_source.get(res.source_file)
-            if rid in claimed:  # another input of this run is that report: the failure is this file's
+            if rid in claimed and not res.conflict:  # another input of this run is that report: this file failed
                 rid = res.report_id = None
             if rid is None:
                 unknown_failures.append(res.source_file)
             else:
                 seen.add(rid)
-            if res.cached:
+            if res.cached and not res.conflict:  # a conflict is this run's, and logged as one
                 log.error("%s: %s (unchanged since the last run)", safe(res.source_file), res.error)
             if res.fault and rid is not None:
-                log.error("%s: not processed (%s); what is published for %s is kept", safe(res.source_file),
-                          res.error, rid)
+                if not res.conflict:
+                    log.error("%s: not processed (%s); what is published for %s is kept", safe(res.source_file),
+                              res.error, rid)
                 continue
             seen.add(publish_failed(res, None if res.fault else rid, opts.processed))
             continue
@@ -179,12 +201,11 @@ def _run(opts: RunOptions) -> int:
         import_gx()  # a no-op when done beside the workers
         with clock("validate"):
             verdicts = validate.validate_reports(publish, opts.workers)
-    with clock("write"):
+    with clock("write"), engines.stage("writing"):
         written_all = publish_all(publish, verdicts, opts.processed, opts.interim, opts.workers) if publish else []
     failures += sum(not w for w in written_all)
     if not opts.only:
-        _withdraw_stale(opts, published, seen, {r.source_file for r in results if not r.failed},
-                        unknown_failures)
+        _withdraw_stale(opts, published, seen, read_ok, unknown_failures)
     outcome.write_report(opts.interim, opts.root, results, publish, verdicts if publish else {}, written_all)
     outcome.write_stats(opts.interim, results, extracted, clock.seconds, time.perf_counter() - started)
     log.info("done: %s", outcome.summary(results, publish, verdicts if publish else {}, written_all, failures))

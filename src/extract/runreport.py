@@ -1,8 +1,8 @@
 """The run report: one self-contained HTML page (`interim/report.html`, no network needed)
 that says what happened to each report of the last run: a reports x datasets matrix (rows,
-method, table status; coloured where a table was not found, has anomalies or failed checks),
-then every anomaly and failed check with its page or line and raw text, and links to the
-report's stage files in `interim/`."""
+method, table status; coloured where a table was not found, has anomalies or failed checks,
+with a legend of the colours and statuses), then every anomaly and failed check with its page
+or line and raw text, and links to the report's stage files in `interim/`."""
 
 from __future__ import annotations
 
@@ -20,10 +20,33 @@ table{border-collapse:collapse;margin:.5em 0 1.5em}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}
 td.found{background:#e8f5e9} td.not_found{background:#ffcdd2} td.no_section{color:#999}
+td.doubtful{background:#ffe0b2}
 td.stated_none{background:#f5f5f5} td.anomalies{background:#fff3cd} td.failed_checks{background:#ffe0b2}
 .status-failed,.status-quarantined{color:#b00020;font-weight:bold} .status-partial{color:#a15c00}
 code{font-size:12px}
+#legend td{border:none;padding:.1em .5em} #legend td:first-child{border:1px solid #ccc;min-width:5em}
 """
+
+#: What each colour of a matrix cell says of the table (the cell's class, as in `_STYLE`).
+_TABLE_LEGEND = {
+    "found": "found: its rows and the method that read it",
+    "anomalies": "found, with anomalies (listed under the report)",
+    "failed_checks": "found, a validation check failed (listed under the report)",
+    "not_found": "expected but not found: why is in its anomaly; (page) links a picture of where it was sought",
+    "doubtful": "read but withheld: its columns or rows are not sure (the reason is in its anomaly)",
+    "stated_none": "the report says there is nothing to report",
+    "no_section": "the report has no section for it",
+}
+
+#: What each status of a report says.
+_STATUS_LEGEND = {
+    "ok": "extracted, validated and written",
+    "partial": "written, but an expected table was not found or a page could not be read",
+    "quarantined": "blocked by a critical validation failure: its data rows withheld, its checks and anomalies written",
+    "failed": "the input failed (the reason under the report): its data rows withdrawn",
+    "unchanged": "as in the last run, not rewritten",
+    "not written": "validated, but writing it failed (the log says why)",
+}
 
 
 def render(results: list[ReportResult], statuses: dict[str, str], failed_checks: dict[str, list[Any]],
@@ -42,7 +65,7 @@ def render(results: list[ReportResult], statuses: dict[str, str], failed_checks:
            f"<h1>iess-extract run, {when}</h1>",
            f"<p id=summary>{len(results)} input(s): "
            + ", ".join(f"<span class=status-{escape(s)}>{n} {escape(s)}</span>" for s, n in sorted(counts.items()))
-           + "</p>", _matrix(results, statuses, failed_checks, interim_links, pictures or {})]
+           + "</p>", _matrix(results, statuses, failed_checks, interim_links, pictures or {}), _legend()]
     for res in results:
         out.append(_details(res, statuses.get(res.source_file, ""), failed_checks.get(res.report_id or "", []),
                             interim_links.get(res.source_file)))
@@ -80,6 +103,16 @@ def _matrix(results: list[ReportResult], statuses: dict[str, str], failed_checks
                     f"<td class=status-{escape(status)}>{escape(status)}</td>{''.join(cells)}</tr>")
     rows.append("</table>")
     return "\n".join(rows)
+
+
+def _legend() -> str:
+    """What the colours of the matrix and the statuses of the reports mean."""
+    tables = "".join(f"<tr><td class='{cls}'>{escape(cls.replace('_', ' '))}</td><td>{escape(means)}</td></tr>"
+                     for cls, means in _TABLE_LEGEND.items())
+    statuses = "".join(f"<tr><td class='status-{escape(s)}'>{escape(s)}</td><td>{escape(means)}</td></tr>"
+                       for s, means in _STATUS_LEGEND.items())
+    return (f"<table id=legend><tr><th colspan=2>a table's cell</th></tr>{tables}"
+            f"<tr><th colspan=2>a report's status</th></tr>{statuses}</table>")
 
 
 def _details(res: ReportResult, status: str, failed: list[Any], link: str | None) -> str:

@@ -11,6 +11,7 @@ from extract import specs, tolerances
 from extract.furniture import furniture
 from extract.model import Document, Line, Sink
 from extract.sections import Section
+from extract.tables import verify
 from extract.tables.base import RawTable, Strategy
 from extract.tables.cells import TextCells
 from extract.tables.delimited_cells import DelimitedCells
@@ -123,7 +124,7 @@ def _one_table_one_dataset(found: list[Found], sink: Sink) -> list[Found]:
                      dataset=f.dataset, location=first.location if first else None, raw_text=t.header[:200])
             out.append(Found(f.dataset, None, True, header=t.header))
             continue
-        sink.add("tables", f"table withheld: {f.doubt}", dataset=f.dataset,
+        sink.add("tables", f"table doubtful, withheld: {f.doubt}", dataset=f.dataset,
                  location=first.location if first else None, raw_text=t.header[:200])
         out.append(f)
     return out
@@ -219,6 +220,8 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
             if table is None:
                 tried.append({"method": strategy.method, "spec": spec.name, "score": None})
                 continue
+            if spec.layout == "rows":
+                table.doubt = table.doubt or verify.doubt(table)
             fit = score(table, spec)
             tried.append({"method": strategy.method, "spec": spec.name, "score": round(fit, 4),
                           **({"doubt": table.doubt} if table.doubt else {})})

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from extract import tolerances
 from extract.numbers import Convention, column_convention
+from extract.tables.checks import Check
 from extract.tables.hints import Hints, Key, key_of
 from extract.tables.hints import column_hints as column_hints
 from extract.tables.hints import text_hints as text_hints
@@ -190,7 +191,7 @@ def _scored(spec: TableSpec, choice: tuple[Column | None, ...], profiles: Sequen
         a.arithmetic += 2 * (held - failed) + plausible
         a.checked += held - failed
         if held or failed:
-            a.evidence.append(f"{check.left} {check.op} {check.right}: {held} held, {failed} failed")
+            a.evidence.append(f"{_written(check)}: {held} held, {failed} failed")
     for j, s in enumerate(choice):
         if s is not None and s.kind == "percent" and not _in_checks(spec, s.field):
             shares = _shares(j, profiles)
@@ -201,6 +202,15 @@ def _scored(spec: TableSpec, choice: tuple[Column | None, ...], profiles: Sequen
     kept = [s.keep for s in choice if s is not None]
     a.placement = -sum(not x and y for i, x in enumerate(kept) for y in kept[i + 1:])
     return a
+
+
+def _written(check: Check) -> str:
+    """A check as a spec writes it (`ejecucion_pct ~ devengado_usd / codificado_usd * 100`)."""
+    if check.op == "<=":
+        return f"{check.left} <= {check.right}"
+    if check.op == "-":
+        return f"{check.left} ~ {check.right} - {check.other}"
+    return f"{check.left} ~ {check.right} / {check.other} * 100"
 
 
 def _in_checks(spec: TableSpec, name: str) -> bool:

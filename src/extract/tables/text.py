@@ -78,8 +78,9 @@ def phrases(parts: list[str]) -> list[str]:
 class HeaderMatch:
     """Where a spec's header was found: its line span and text."""
 
-    def __init__(self, first: int, last: int, text: str) -> None:
+    def __init__(self, first: int, last: int, text: str, partial: bool = False) -> None:
         self.first, self.last, self.text = first, last, text
+        self.partial = partial  # its words name some of the table's columns, not all
 
 
 def header_like(text: str, spec: TableSpec) -> bool:
@@ -105,15 +106,26 @@ def _short_words(text: str) -> bool:
 
 def find_header(spec: TableSpec, lines: list[Line],
                 columnwise: Callable[[list[str]], str] | None = None) -> HeaderMatch | None:
-    """The first block of header-like lines that names the spec's header words and columns.
-    Until the block names them all, a short line of unknown words does not end it. With
-    `columnwise`, the block's text is also read column by column (`Monto` / `acumulado` /
-    `Dic-2024` printed on three lines is one column's name)."""
+    """The first block of header-like lines that names the spec's header words and columns;
+    else the first that names some of them (a column named in words no spec knows: the values
+    below it tell its role, `roles.assign`). Until the block names them, a short line of
+    unknown words does not end it. With `columnwise`, the block's text is also read column by
+    column (`Monto` / `acumulado` / `Dic-2024` printed on three lines is one column's name)."""
+    found = _header(spec, lines, columnwise, _names_columns)
+    if found is None:
+        found = _header(spec, lines, columnwise, _names_some)
+        if found is not None:
+            found.partial = True
+    return found
+
+
+def _header(spec: TableSpec, lines: list[Line], columnwise: Callable[[list[str]], str] | None,
+            names: Callable[[TableSpec, str], bool]) -> HeaderMatch | None:
     for i, line in enumerate(lines):
         if not line.text.strip() or not header_like(line.text, spec):
             continue
         block, last, count = [line.text], i, 1
-        done = _names_columns(spec, line.text)
+        done = names(spec, line.text)
         j = i + 1
         while j < len(lines) and count < tolerances.HEADER_MAX_LINES:
             t = lines[j].text.strip()
@@ -122,8 +134,8 @@ def find_header(spec: TableSpec, lines: list[Line],
                     break
                 block.append(t)
                 last, count = j, count + 1
-                done = done or _names_columns(spec, " ".join(block)) or bool(
-                    columnwise and _names_columns(spec, columnwise([ln.text for ln in lines[i:j + 1]])))
+                done = done or names(spec, " ".join(block)) or bool(
+                    columnwise and names(spec, columnwise([ln.text for ln in lines[i:j + 1]])))
             j += 1
         while last > i and not header_like(lines[last].text, spec):
             block.pop()  # unknown words at the end belong to the first row's label
@@ -131,11 +143,11 @@ def find_header(spec: TableSpec, lines: list[Line],
             while last > i and not lines[last].text.strip():
                 last -= 1
         text = fold_ws(" ".join(block))
-        if _names_columns(spec, text):
+        if names(spec, text):
             return _with_label_header(spec, lines, HeaderMatch(i, last, text))
         if columnwise:
             text = columnwise([ln.text for ln in lines[i:last + 1]])
-            if _names_columns(spec, text):
+            if names(spec, text):
                 return HeaderMatch(i, last, text)
     return None
 
@@ -159,6 +171,12 @@ def _with_label_header(spec: TableSpec, lines: list[Line], found: HeaderMatch) -
 def _names_columns(spec: TableSpec, text: str) -> bool:
     complete = spec.complete(spec.columns_from_header(text))
     return complete and spec.header_named(header_key(text), columns_named=True)
+
+
+def _names_some(spec: TableSpec, text: str) -> bool:
+    """A header that has some of its spec's header words and names a column the contract keeps."""
+    some = len(spec.header_missing(header_key(text))) < len(spec.header)
+    return some and any(c.keep for c in spec.columns_from_header(text))
 
 
 def body_columns(spec: TableSpec, header_text: str, body: list[Line]) -> Roles:
@@ -233,6 +251,7 @@ class TextRows(Strategy):
         last_page_line = _last_lines_of_pages(lines)
         centred = not spec.group and _centred(lines[header.last + 1:], n)
         above = below = 0  # label lines of the last row above and below its values (centred labels)
+        parts: list[list[str]] = []  # per row: the phrases its label and group were read from
         for idx in range(header.last + 1, len(lines)):
             line = lines[idx]
             text = line.text.strip()
@@ -277,6 +296,7 @@ class TextRows(Strategy):
             if len(groups.names) > known:
                 group_at[len(groups.names) - 1] = pending_at[0] if pending_at else idx
             row_groups.append(None if is_total else groups.current)
+            parts.append([] if is_total else phrases([*pending, label]))
             row_at.append(idx)
             table.rows.append(row)
             above, below = len(pending), 0
@@ -285,6 +305,8 @@ class TextRows(Strategy):
                 break
         if not table.rows:
             return None
+        if header.partial:
+            _first_label(spec, table, parts)
         if spec.group:
             if _groups_centred(table.rows, row_groups):
                 row_groups = _recentred(table.rows, row_groups, row_at, group_at, lines)
@@ -313,6 +335,26 @@ class TextRows(Strategy):
 _OPEN_PREFIX = regex.compile(
     rf"^(?P<group>.+?\s(?:{'|'.join(sorted(CONNECTORS))}))\s+(?P<label>\p{{Lu}}.*)$"
 )
+
+
+def _first_label(spec: TableSpec, table: RawTable, parts: list[list[str]]) -> None:
+    """Under a header that names only some of its columns, the phrases read into the first row
+    beyond as many as any other row has may be the header's own words for the columns it does not
+    name (`Importe`): they are when they are short and no more than those columns (and the
+    table has no group labels, which such phrases could also be); else which they are is not
+    sure, and the table is doubtful."""
+    first = table.rows[0]
+    extra = len(parts[0]) - max((len(p) for p in parts[1:]), default=1)
+    if extra <= 0 or first.total:
+        return
+    unnamed = len(table.columns) - len(spec.columns_from_header(table.header))
+    head = parts[0][:extra]
+    if spec.group or extra > unnamed or any(len(p.split()) > tolerances.HEADER_SHORT_LINE_WORDS for p in head):
+        table.doubt = (f"the header names only some columns, so its end is not sure: {' '.join(head)!r} "
+                       "may be header words or the first row's label")
+        return
+    table.header = f"{table.header} {' '.join(head)}"
+    first.label = fold_ws(" ".join(parts[0][extra:]))
 
 
 def _reclaim_group(previous: RawRow, pending: list[str], groups: _Groups, row_groups: list[int | None]) -> None:
