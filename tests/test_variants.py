@@ -197,15 +197,31 @@ def test_unknown_header_words_are_named_and_never_part_of_a_label(tmp_path: Path
     data = _run(tmp_path, "desconocida.txt", text)
     rows = [(r["tipo_contratacion"], r["procesos"]) for r in data["contratacion"]]
     assert rows[0] == ("Ínfima Cuantía", 43) and len(rows) == 7
-    problems = [a["problem"] for a in data["anomalias"] if a["dataset"] == "contratacion"]
-    assert any(f"header words no spec knows: {unknown}" in p for p in problems)
+    named = [a for a in data["anomalias"] if a["dataset"] == "contratacion"
+             and f"header words no spec knows: {unknown}" in a["problem"]]
+    assert len(named) == 1
+    header_line = 1 + text.splitlines().index(f"{unknown.capitalize()} ")
+    assert named[0]["location"] == f"line {header_line}"  # the header's line, not the first row's
+
+
+def test_a_header_line_no_spec_knows_above_the_first_row_is_doubtful_never_glued(tmp_path: Path) -> None:
+    """`Importe` for the amount, on its own line above the first row: a header word or the first
+    part of a wrapped label, nothing tells which; the table is doubtful, its rows withheld,
+    never published with `Importe Ínfima Cuantía` as a label."""
+    header = "TIPO DE \n\nCONTRATACIÓN \n\nNúmero \n\nTotal  \n\nValor \n\nTotal \n"
+    text = LOJA_TXT.replace(header, "TIPO DE CONTRATACIÓN \n\nNúmero Total \n\nImporte \n")
+    data = _run(tmp_path, "importe.txt", text)
+    assert data["contratacion"] == []
+    table = next(t for t in data["tablas"] if t["dataset"] == "contratacion")
+    assert table["status"] == "doubtful" and "'Importe' may be header words" in table["reason"]
+    assert any("doubtful" in a["problem"] for a in data["anomalias"] if a["dataset"] == "contratacion")
 
 
 def test_a_column_named_in_words_no_spec_knows_is_read_by_its_values(tmp_path: Path) -> None:
-    """`Importe` for the amount: the header names the count, the values (cents) the amount; the
-    word is named for a maintainer to add, and is no part of the first row's label."""
+    """`Importe` for the amount, in the header's line: the header names the count, the values
+    (cents) the amount; the word is named for a maintainer to add."""
     header = "TIPO DE \n\nCONTRATACIÓN \n\nNúmero \n\nTotal  \n\nValor \n\nTotal \n"
-    text = LOJA_TXT.replace(header, "TIPO DE CONTRATACIÓN \n\nNúmero Total \n\nImporte \n")
+    text = LOJA_TXT.replace(header, "TIPO DE CONTRATACIÓN \n\nNúmero Total   Importe \n")
     data = _run(tmp_path, "importe.txt", text)
     rows = [(r["tipo_contratacion"], r["procesos"], r["valor_usd"]) for r in data["contratacion"]]
     assert rows[0] == ("Ínfima Cuantía", 43, Decimal("109787.52")) and len(rows) == 7

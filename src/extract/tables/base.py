@@ -44,6 +44,7 @@ class RawTable:
     roles: dict | None = None  # how the value columns got their fields (`roles.Roles.describe`)
     doubt: str | None = None  # why the table cannot be published as read (columns not told apart)
     unit: str | None = None  # the money unit as printed when not US dollars (`miles de dólares`)
+    header_at: str | None = None  # where its header was printed (`page 5, line 12`)
 
     def to_json(self) -> dict:
         return {

@@ -6,8 +6,10 @@ from __future__ import annotations
 from extract import tolerances
 from extract.model import Line, Sink
 from extract.tables.base import RawTable, Strategy
+from extract.tables.header import body_columns, find_header
+from extract.tables.lines import VALUE, split_values
 from extract.tables.spec import TableSpec
-from extract.tables.text import VALUE, TextRows, body_columns, find_header, split_values
+from extract.tables.text import TextRows
 
 
 def joined_cells(lines: list[Line]) -> list[Line] | None:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import regex
 
 from extract.model import Line
+from extract.tables.header import header_like
 from extract.tables.header_words import header_key, loose
 from extract.tables.spec import TableSpec
-from extract.tables.text import header_like
 from extract.textutil import fold_ws
 
 _MAX_BLOCK = 8  # lines of one candidate header

@@ -251,7 +251,7 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
     if unknown:
         sink.add("tables", f"header words no spec knows: {', '.join(unknown)} (table read by the columns "
                  f"it names; add them to specs/table-{spec.name}.toml)", dataset=spec.dataset,
-                 location=table.rows[0].location, raw_text=table.header[:200])
+                 location=table.header_at or table.rows[0].location, raw_text=table.header[:200])
     for row in table.rows:
         if _SPACE_GROUPED.search(row.label):
             sink.add("tables", "a row's label ends in digits grouped by plain spaces (`1 234 567`), which are not "

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 import regex
 
 from extract import tolerances
+from extract.model import location
 from extract.numbers import is_cell_value
 from extract.patterns import TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable
 from extract.tables.broken_words import mended_name
+from extract.tables.header import header_like
 from extract.tables.header_words import header_key
+from extract.tables.lines import ACRONYM
 from extract.tables.roles import Roles, assign, column_hints
 from extract.tables.spec import Column, TableSpec
-from extract.tables.text import ACRONYM, header_like
 from extract.textutil import ends_open, fold_ws, join_digit_groups, key, starts_lower
 
 _YEAR_CELL = regex.compile(rf"^(?:[a-z]{{3}}[-/ ]?)?{YEAR}$", regex.IGNORECASE)
@@ -111,14 +113,9 @@ def _row_label(row: list[str], value_cols: list[int]) -> str:
 
 
 def _value_columns(body: list[list[str]]) -> list[int]:
-    """Grid columns whose filled body cells are mostly values, from the first such column on."""
-    width = max((len(r) for r in body), default=0)
-    out = []
-    for j in range(width):
-        filled = [r[j] for r in body if j < len(r) and r[j]]
-        if filled and sum(map(is_cell_value, filled)) * 2 > len(filled):
-            out.append(j)
-    return out
+    """Grid columns whose filled body cells are mostly values."""
+    filled = [[r[j] for r in body if j < len(r) and r[j]] for j in range(max((len(r) for r in body), default=0))]
+    return [j for j, cells in enumerate(filled) if cells and sum(map(is_cell_value, cells)) * 2 > len(cells)]
 
 
 def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int, merged: bool, value_cols: list[int],
@@ -135,7 +132,7 @@ def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int, merged: 
     named = spec.header_named(header_key(header))
     if not found.columns or found.best is None or not (named or found.best.checked > 0):
         return None  # a table of other words whose arithmetic does not say it is this one
-    text_cols = [j for j in range(value_cols[0])]
+    text_cols = list(range(value_cols[0]))
     group = text_cols[-2] if spec.group and len(text_cols) > 1 else None
     extra = [] if spec.group or len(text_cols) < 2 else text_cols[:-1]  # a code column, say
     weight = (found.best.score, named, -len(head))
@@ -162,7 +159,8 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
             lay = found
             table = RawTable(spec.dataset, spec.name, method, [c for _, c in lay.values], [], lay.header,
                              roles=lay.roles.describe() if lay.roles else None,
-                             doubt=lay.roles.doubt if lay.roles else None)
+                             doubt=lay.roles.doubt if lay.roles else None,
+                             header_at=location(*grid.place(max(lay.body_start - 1, 0))))
             body = list(range(lay.body_start, len(cells)))
         else:
             assert lay is not None

@@ -23,8 +23,9 @@ from extract.patterns import TOTAL
 from extract.tables.base import RawTable, Strategy
 from extract.tables.centring import centred_owners
 from extract.tables.grid import Grid, read_grids
+from extract.tables.header import find_header, header_like
+from extract.tables.lines import FOOTNOTE_TOKEN
 from extract.tables.spec import TableSpec
-from extract.tables.text import FOOTNOTE_TOKEN, find_header, header_like
 from extract.textutil import ends_open, key, starts_lower
 
 _CELL = regex.compile(r"\S+(?: \S+)*")  # a run of words with single spaces inside

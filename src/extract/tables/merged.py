@@ -21,9 +21,10 @@ from extract.model import Line, Sink
 from extract.patterns import TOTAL
 from extract.tables.base import RawTable, Strategy
 from extract.tables.grid import read_grids
+from extract.tables.header import body_columns, find_header, header_like
 from extract.tables.layout import grid_of
+from extract.tables.lines import ACRONYM, split_values
 from extract.tables.spec import Column, TableSpec
-from extract.tables.text import ACRONYM, body_columns, find_header, header_like, split_values
 from extract.textutil import ends_open, key
 
 _CAPITAL = regex.compile(r"^[\p{Lu}¿¡(]")

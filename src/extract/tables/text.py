@@ -9,197 +9,19 @@ rows and page numbers are skipped and kept in `RawTable.skipped`.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
-
 import regex
 
 from extract import tolerances
 from extract.model import Line, Sink
-from extract.patterns import CURRENCY, GRAND_TOTAL, TOTAL, YEAR
+from extract.patterns import GRAND_TOTAL, TOTAL
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.centring import centred_owners
-from extract.tables.header_words import header_key
-from extract.tables.roles import Roles, assign, text_hints
+from extract.tables.header import body_columns, find_header, header_like
+from extract.tables.lines import phrases, split_values
 from extract.tables.spec import TableSpec
 from extract.textutil import CONNECTORS, ends_open, fold_ws, key, starts_lower
 
-VALUE = regex.compile(  # one value cell: a number, a percentage, a dash, `s/d`
-    rf"^(?:[-−]?{CURRENCY}?[-−]?\d[\d.,]*%?(?:\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?|\({CURRENCY}?\d[\d.,]*%?\)|[-−–—]"
-    r"|(?i:s/d|n/d|s/i|n/a))$"
-)
-FOOTNOTE_TOKEN = regex.compile(r"^\(\d{1,2}\)$")  # `(1)` after a value: a footnote marker
-_WORD = regex.compile(r"[\w%]+")
-_YEARISH = regex.compile(rf"^(?:{YEAR}|\d{{1,2}})$")
-_YEAR = regex.compile(rf"^{YEAR}$")
 _PAGE_NUMBER = regex.compile(r"\d{1,3}")
-ACRONYM = regex.compile(r"^\p{Lu}{2,5}$")  # `SSC`: a lone acronym continues the label above
-_HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
-_SPACED_PERCENT = regex.compile(r"(\d)\s+%")  # `52,80 %`
-_SPACED_CURRENCY = regex.compile(rf"(?<![\w$])({CURRENCY})\s+(?=[-−(]?\d)")  # `USD 1.234`
-_DIGIT = regex.compile(r"\d")
-
-
-def split_values(text: str, limit: int) -> tuple[str, list[str]]:
-    """Split `Sector privado 1.234.567 2.345.678` into label and up to `limit` trailing values.
-    A footnote marker `(1)` after a value is part of it when the row has more values than
-    `limit` otherwise (`942 (1)`)."""
-    text = _SPACED_PERCENT.sub(r"\1%", text)
-    tokens = _SPACED_CURRENCY.sub(r"\1", text).split()
-    k = len(tokens)
-    while k and VALUE.match(tokens[k - 1]):
-        k -= 1
-    values = tokens[k:]
-    i = len(values) - 1
-    while len(values) > limit and i > 0:
-        if FOOTNOTE_TOKEN.match(values[i]) and not FOOTNOTE_TOKEN.match(values[i - 1]):
-            values[i - 1 : i + 1] = [f"{values[i - 1]} {values[i]}"]
-        i -= 1
-    cut = max(len(values) - limit, 0)
-    return " ".join([*tokens[:k], *values[:cut]]), values[cut:]
-
-
-def phrases(parts: list[str]) -> list[str]:
-    """Join wrapped lines into phrases: a line continues the one before when that one ends
-    mid-phrase (`Con relación de` / `dependencia`), or it starts in lowercase, or it is a lone
-    acronym (`Jefes de familia` / `SSC`)."""
-    out: list[str] = []
-    for part in parts:
-        part = fold_ws(part)
-        if not part:
-            continue
-        if out and (ends_open(out[-1]) or starts_lower(part) or ACRONYM.match(part)):
-            out[-1] = f"{out[-1]} {part}"
-        else:
-            out.append(part)
-    return out
-
-
-class HeaderMatch:
-    """Where a spec's header was found: its line span and text."""
-
-    def __init__(self, first: int, last: int, text: str, partial: bool = False) -> None:
-        self.first, self.last, self.text = first, last, text
-        self.partial = partial  # its words name some of the table's columns, not all
-
-
-def header_like(text: str, spec: TableSpec) -> bool:
-    """A line of header words (and years), not a heading, a sentence, a data row or a label."""
-    stripped = text.strip()
-    if _HEADING.match(stripped) or stripped.endswith(":"):
-        return False
-    if any(VALUE.match(t) and not _YEAR.match(t) for t in stripped.split()):
-        return False
-    words = [w for w in _WORD.findall(header_key(text)) if w not in CONNECTORS]
-    if not words:
-        return False
-    ok = sum(spec.knows(w) or bool(_YEARISH.match(w)) for w in words)
-    return ok / len(words) >= tolerances.HEADER_WORD_SHARE
-
-
-def _short_words(text: str) -> bool:
-    """A short line without values: a header word the spec does not know (`Gasto`), kept in an
-    unfinished header block."""
-    tokens = text.split()
-    return len(tokens) <= tolerances.HEADER_SHORT_LINE_WORDS and not any(VALUE.match(t) for t in tokens)
-
-
-def find_header(spec: TableSpec, lines: list[Line],
-                columnwise: Callable[[list[str]], str] | None = None) -> HeaderMatch | None:
-    """The first block of header-like lines that names the spec's header words and columns;
-    else the first that names some of them (a column named in words no spec knows: the values
-    below it tell its role, `roles.assign`). Until the block names them, a short line of
-    unknown words does not end it. With `columnwise`, the block's text is also read column by
-    column (`Monto` / `acumulado` / `Dic-2024` printed on three lines is one column's name)."""
-    found = _header(spec, lines, columnwise, _names_columns)
-    if found is None:
-        found = _header(spec, lines, columnwise, _names_some)
-        if found is not None:
-            found.partial = True
-    return found
-
-
-def _header(spec: TableSpec, lines: list[Line], columnwise: Callable[[list[str]], str] | None,
-            names: Callable[[TableSpec, str], bool]) -> HeaderMatch | None:
-    for i, line in enumerate(lines):
-        if not line.text.strip() or not header_like(line.text, spec):
-            continue
-        block, last, count = [line.text], i, 1
-        done = names(spec, line.text)
-        j = i + 1
-        while j < len(lines) and count < tolerances.HEADER_MAX_LINES:
-            t = lines[j].text.strip()
-            if t:
-                if not header_like(t, spec) and (done or not _short_words(t)):
-                    break
-                block.append(t)
-                last, count = j, count + 1
-                done = done or names(spec, " ".join(block)) or bool(
-                    columnwise and names(spec, columnwise([ln.text for ln in lines[i:j + 1]])))
-            j += 1
-        while last > i and not header_like(lines[last].text, spec):
-            block.pop()  # unknown words at the end belong to the first row's label
-            last -= 1
-            while last > i and not lines[last].text.strip():
-                last -= 1
-        text = fold_ws(" ".join(block))
-        if names(spec, text):
-            return _with_label_header(spec, lines, HeaderMatch(i, last, text))
-        if columnwise:
-            text = columnwise([ln.text for ln in lines[i:last + 1]])
-            if names(spec, text):
-                return HeaderMatch(i, last, text)
-    return None
-
-
-def _with_label_header(spec: TableSpec, lines: list[Line], found: HeaderMatch) -> HeaderMatch:
-    """A header whose label column is named in words the spec does not know (`Modalidad`),
-    printed on a short line of its own just above: that line is the header's too (never the
-    first row's label)."""
-    if not spec.header_missing(header_key(found.text)):
-        return found
-    k = found.first - 1
-    while k >= 0 and not lines[k].text.strip():
-        k -= 1
-    text = lines[k].text.strip() if k >= 0 else ""
-    if (text and len(text.split()) <= tolerances.HEADER_SHORT_LINE_WORDS and not _DIGIT.search(text)
-            and not text.endswith((":", ".")) and not _HEADING.match(text)):
-        return HeaderMatch(k, found.last, f"{text} {found.text}")
-    return found
-
-
-def _names_columns(spec: TableSpec, text: str) -> bool:
-    complete = spec.complete(spec.columns_from_header(text))
-    return complete and spec.header_named(header_key(text), columns_named=True)
-
-
-def _names_some(spec: TableSpec, text: str) -> bool:
-    """A header that has some of its spec's header words and names a column the contract keeps."""
-    some = len(spec.header_missing(header_key(text))) < len(spec.header)
-    return some and any(c.keep for c in spec.columns_from_header(text))
-
-
-def body_columns(spec: TableSpec, header_text: str, body: list[Line]) -> Roles:
-    """The value columns' roles (`roles.assign`) from the first value lines below the header:
-    as many columns as those lines most often have values, the header's words as evidence."""
-    rows: list[list[str]] = []
-    for line in body:
-        if spec.ends(key(line.text.strip())):
-            break
-        label, values = split_values(line.text, tolerances.MAX_VALUE_COLUMNS)
-        if label and GRAND_TOTAL.match(key(label)):
-            break
-        if values and not (label and TOTAL.match(key(label))):
-            rows.append(values)
-        if len(rows) >= tolerances.BODY_SAMPLE_ROWS:
-            break
-    counts = Counter(len(r) for r in rows if len(r) >= 2) or Counter(len(r) for r in rows)
-    if not counts:
-        return assign(spec, [], text_hints(spec, header_text, 0))
-    width = max(counts, key=lambda n: (counts[n], n))
-    sample = [r for r in rows if len(r) == width]
-    return assign(spec, sample, text_hints(spec, header_text, width))
-
 
 class _Groups:
     """Group labels with fill-down, including a group printed in fragments beside its rows."""
@@ -240,7 +62,7 @@ class TextRows(Strategy):
         n = len(columns)
         n_required = sum(c.required for c in columns)
         table = RawTable(spec.dataset, spec.name, self.method, columns, [], header.text,
-                         roles=roles.describe(), doubt=roles.doubt)
+                         roles=roles.describe(), doubt=roles.doubt, header_at=lines[header.first].location)
         groups = _Groups()
         row_groups: list[int | None] = []
         group_at: dict[int, int] = {}  # group index -> line index where its label starts
@@ -306,7 +128,7 @@ class TextRows(Strategy):
         if not table.rows:
             return None
         if header.partial:
-            _first_label(spec, table, parts)
+            _first_label(table, parts)
         if spec.group:
             if _groups_centred(table.rows, row_groups):
                 row_groups = _recentred(table.rows, row_groups, row_at, group_at, lines)
@@ -337,24 +159,15 @@ _OPEN_PREFIX = regex.compile(
 )
 
 
-def _first_label(spec: TableSpec, table: RawTable, parts: list[list[str]]) -> None:
-    """Under a header that names only some of its columns, the phrases read into the first row
-    beyond as many as any other row has may be the header's own words for the columns it does not
-    name (`Importe`): they are when they are short and no more than those columns (and the
-    table has no group labels, which such phrases could also be); else which they are is not
-    sure, and the table is doubtful."""
-    first = table.rows[0]
+def _first_label(table: RawTable, parts: list[list[str]]) -> None:
+    """Under a header that names only some of its columns, phrases read into the first row
+    beyond as many as any other row has may be the header's own words for a column it does not
+    name (`Importe`) or the first part of a wrapped label (`Administradora Dirección` /
+    `Provincial de Loja`): which, nothing tells, so the table is doubtful."""
     extra = len(parts[0]) - max((len(p) for p in parts[1:]), default=1)
-    if extra <= 0 or first.total:
-        return
-    unnamed = len(table.columns) - len(spec.columns_from_header(table.header))
-    head = parts[0][:extra]
-    if spec.group or extra > unnamed or any(len(p.split()) > tolerances.HEADER_SHORT_LINE_WORDS for p in head):
-        table.doubt = (f"the header names only some columns, so its end is not sure: {' '.join(head)!r} "
-                       "may be header words or the first row's label")
-        return
-    table.header = f"{table.header} {' '.join(head)}"
-    first.label = fold_ws(" ".join(parts[0][extra:]))
+    if extra > 0 and not table.rows[0].total:
+        table.doubt = (f"the header names only some columns, so where it ends is not sure: "
+                       f"{' '.join(parts[0][:extra])!r} may be header words or the first row's label")
 
 
 def _reclaim_group(previous: RawRow, pending: list[str], groups: _Groups, row_groups: list[int | None]) -> None:
