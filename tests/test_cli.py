@@ -15,7 +15,7 @@ def test_inspect_lists_sections_and_tables(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert "iess-nacional-2024 (pdf, 17 pages" in out
     assert "1.1 Afiliados activos [p.3-4]" in out
-    assert "table afiliados: regex-text, pages [3, 4], 14 rows x 4 value columns" in out
+    assert "table afiliados: text-aligned (text-aligned-rows), pages [3, 4], 14 rows x 4 value columns" in out
     # each table's columns' roles, why, and the runner-up
     assert "roles chosen: codificado_usd | devengado_usd | ejecucion_pct (arithmetic" in out
     assert "evidence: ejecucion_pct ~ devengado_usd / codificado_usd * 100: 11 held, 0 failed" in out

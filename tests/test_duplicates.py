@@ -98,7 +98,7 @@ def test_a_scan_beside_the_pdf_it_is_a_scan_of_is_a_copy(tmp_path: Path, caplog:
         reports = read(root, "reports")
         assert reports[["report_id", "source_file", "status"]].values.tolist() == [
             ["iess-loja-2024", "raw/iess-loja-2024.pdf", "ok"]], attempt
-        assert set(read(root, "contratacion").extraction_method) == {"regex-text"}, attempt
+        assert set(read(root, "contratacion").extraction_method) == {"text-aligned"}, attempt
 
 
 def test_a_real_conflict_fails_under_its_report_id_and_says_how_to_settle_it(

@@ -151,7 +151,7 @@ def test_pdf_equals_text(pdf_run: Path, text_run: Path, dataset: str) -> None:
 def test_provenance(pdf_run: Path, text_run: Path) -> None:
     pdf = read(pdf_run, "presupuesto")
     assert pdf.source_page.notna().all() and pdf.source_line.isna().all()
-    assert set(pdf.extraction_method) == {"regex-text"}  # the cheapest strategy fits: no camelot
+    assert set(pdf.extraction_method) == {"text-aligned"}  # the cheapest strategy fits: no camelot
     assert set(read(pdf_run, "pensiones_montos").source_page) == {7}
     assert set(read(pdf_run, "recomendaciones").query("report_id == @LOJA").source_page) == {10, 11}
     txt = read(text_run, "afiliados").query("report_id == @NAT")
@@ -224,7 +224,7 @@ def test_camelot_lattice_reads_the_same_tables_as_the_text_layer(name: str) -> N
         found = find_tables(doc, secs, Sink(doc.report_id), strategies_for(doc, order))
         return {f.dataset: f.table for f in found if f.table}
 
-    text = tables({"rows": ["regex-text"], "records": ["regex-text"]})
+    text = tables({"rows": ["text-aligned-rows"], "records": ["text-aligned-records"]})
     lattice = tables({"rows": ["camelot-lattice"], "records": ["camelot-lattice"]})
     assert set(lattice) == set(text)
     for dataset, t in text.items():

@@ -19,7 +19,7 @@ _COLUMNS = [Column("procesos", "count", True, True), Column("valor_usd", "money"
 
 
 def _table(rows: list[RawRow], dropped: int = 0, confidence: float = 1.0) -> RawTable:
-    return RawTable("contratacion", "contratacion", "regex-text", list(_COLUMNS), rows, "h",
+    return RawTable("contratacion", "contratacion", "text-aligned", list(_COLUMNS), rows, "h",
                     dropped=dropped, score=confidence)
 
 
@@ -58,7 +58,7 @@ def test_values_that_do_not_read_as_numbers_and_dropped_rows_lower_the_fit() -> 
 
 def test_a_table_without_its_groups_fits_half_where_the_spec_has_a_group_column() -> None:
     spec = _spec("afiliados")
-    table = RawTable("afiliados", "afiliados", "regex-text", [Column("afiliados", "count", True, True, 2024)],
+    table = RawTable("afiliados", "afiliados", "text-aligned", [Column("afiliados", "count", True, True, 2024)],
                      [RawRow("Sector privado", ["10"]), RawRow("Sector público", ["5"])], "h")
     assert score(table, spec) == pytest.approx(0.5)
     for row in table.rows:
@@ -77,7 +77,7 @@ def test_only_kept_amount_columns_are_summed() -> None:
                Column("valor_usd", "money", True, True)]
     rows = [RawRow("A", ["1", "40,00%", "10.000,00"]), RawRow("B", ["1", "50,00%", "20.000,00"]),
             RawRow("Total", ["7", "100,00%", "31.000,00"], total=True)]
-    table = RawTable("contratacion", "contratacion", "regex-text", columns, rows, "h")
+    table = RawTable("contratacion", "contratacion", "text-aligned", columns, rows, "h")
     # the change (not kept) and the share (a percentage) are not summed; the amount is, and fails
     assert score(table, spec) == pytest.approx(0.75)
 

@@ -83,7 +83,7 @@ def test_counts_are_whole_and_money_exact_to_the_cent() -> None:
 
 def test_a_column_without_a_year_is_of_the_fiscal_year() -> None:
     spec = _spec("pensiones_montos")
-    table = RawTable("pensiones_montos", spec.name, "regex-text",
+    table = RawTable("pensiones_montos", spec.name, "text-aligned",
                      [Column("monto_usd", "money", True, True, FISCAL_YEAR),
                       Column("variacion", "money", False, False)],
                      [RawRow("Vejez", ["1.000,00", "10,00"], group="Campesino", line=7),
@@ -97,7 +97,7 @@ def test_a_column_without_a_year_is_of_the_fiscal_year() -> None:
 def test_a_row_read_by_ocr_says_so_and_names_its_doubtful_words() -> None:
     read = PageOcr(9, [Word("4S", 0, 0, 1, 1, 40.0)], 200, doubtful={"4S": 40.0})
     sink = Sink("iess-azuay-2024")
-    table = RawTable("contratacion", "contratacion", "regex-text", list(_SPANS),
+    table = RawTable("contratacion", "contratacion", "text-aligned", list(_SPANS),
                      [RawRow("Ínfima", ["4S", "1,00", "2", "3,00"], page=9)], "h", pages=[9])
     details, _ = normalise(_doc({9: read}), _spec("contratacion"), table, sink)
     assert {d["extraction_method"] for d in details} == {"ocr"}

@@ -116,7 +116,7 @@ def test_camelot_reads_only_table_section_pages(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(pdf_strategies, "camelot_read", counting)
     doc = ingest(RAW / "iess-nacional-2024.pdf")
     secs = detect(doc.lines)
-    order = {"rows": ["camelot-lattice", "camelot-stream", "regex-text"], "records": ["regex-text"]}
+    order = {"rows": ["camelot-lattice", "camelot-stream", "text-aligned-rows"], "records": ["text-aligned-records"]}
     found = find_tables(doc, secs, Sink(doc.report_id), strategies_for(doc, order))
     assert all(f.table and f.table.method == "camelot-lattice" for f in found if f.table)
     table_pages = {p for s in secs for spec in load_specs() if section_ranges(spec, [s])
@@ -137,7 +137,7 @@ def test_default_order_runs_no_camelot_when_the_text_layer_fits(monkeypatch: pyt
     monkeypatch.setattr(pdf_strategies, "camelot_read", lambda *a: calls.append(1) or [])
     res = extract_report(RAW / "iess-loja-2024.pdf", tmp_path, tmp_path / "interim")
     assert not res.failed and calls == []
-    assert {r["extraction_method"] for r in res.datasets["presupuesto"]} == {"regex-text"}
+    assert {r["extraction_method"] for r in res.datasets["presupuesto"]} == {"text-aligned"}
 
 
 def test_borderless_table_with_wrapped_labels(tmp_path: Path) -> None:

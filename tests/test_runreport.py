@@ -63,7 +63,7 @@ def test_the_run_report_shows_each_input_and_its_tables(reported: Path) -> None:
     by_id = {r[0]: (r, c) for r, c in zip(rows, cells.classes[1:], strict=True)}
     assert set(by_id) == {"iess-loja-2024", "iess-nacional-2024", "-"}
     loja, loja_classes = by_id["iess-loja-2024"]
-    assert loja[2] == "ok" and loja[head.index("contratacion")] == "7 rows, regex-text"
+    assert loja[2] == "ok" and loja[head.index("contratacion")] == "7 rows, text-aligned"
     assert loja_classes[head.index("afiliados")] == "no_section"
     nacional, classes = by_id["iess-nacional-2024"]
     assert classes[head.index("pensiones_montos")] == "failed_checks"  # its reconciliation warnings

@@ -99,7 +99,8 @@ def test_the_bases_of_the_mistakes_are_valid() -> None:
 
 #: A valid text of each checked TOML, each mistake below one change to it.
 _VALID = {
-    "strategies": 'accept = 0.9\n[order]\nrows = ["regex-text", "pdfplumber"]\nrecords = ["regex-text"]\n',
+    "strategies": 'accept = 0.9\n[text]\nrows = ["text-aligned-rows"]\nrecords = ["text-aligned-records"]\n'
+                  '[pdf]\nrows = ["text-aligned-rows", "pdfplumber"]\nrecords = ["text-aligned-records"]\n',
     "sections": 'unnumbered = ["introduccion", "anexos"]\n',
     "indicators": '[[indicator]]\nslug = "inspecciones"\nunidad = "inspecciones"\nneeds = ["inspecc"]\n'
                   "patterns = ['se realizaron {NUM} inspecciones', 'total (?P<anio>{YEAR}):? {MONEY}']\n",
@@ -108,20 +109,22 @@ _VALID = {
 
 @pytest.mark.parametrize(("name", "old", "new", "named"), [
     # an unknown key (a typo)
-    ("strategies", "accept", "acept", "unknown key\\(s\\) acept; known: accept, order"),
-    ("strategies", "records =", "record =", "unknown key\\(s\\) order.record; known: records, rows"),
+    ("strategies", "accept", "acept", "unknown key\\(s\\) acept; known: accept, pdf, text"),
+    ("strategies", "records =", "record =", "unknown key\\(s\\) text.record; known: records, rows"),
     ("sections", "unnumbered", "unumbered", "unknown key\\(s\\) unumbered"),
     ("indicators", "needs", "need", "unknown key\\(s\\) indicator\\[0\\]\\.need;"),
     ("indicators", "[[indicator]]", "[[indicators]]", "unknown key\\(s\\) indicators;"),
     # a strategy name the code does not know
-    ("strategies", '"pdfplumber"', '"camelot"', "order.rows\\[1\\] must be one of regex-text, camelot-lattice"),
+    ("strategies", '"pdfplumber"', '"camelot"', "pdf.rows\\[1\\] must be one of text-delimited, text-aligned"),
     # a value of the wrong type, or out of range
     ("strategies", "0.9", '"0.9"', "accept must be a number, got a string"),
     ("strategies", "0.9", "90", "accept must be a fit score above 0 and at most 1, got 90"),
-    ("strategies", 'records = ["regex-text"]', 'records = "regex-text"',
-     'order.records must be a list of strings, got a string: write records = \\["regex-text"\\]'),
-    ("strategies", 'records = ["regex-text"]', "records = []", "order.records names no strategy"),
-    ("strategies", 'records = ["regex-text"]', "", "order \\(a strategy list for each layout\\) needs order.records"),
+    ("strategies", 'records = ["text-aligned-records"]\n[pdf]', 'records = "text-aligned-records"\n[pdf]',
+     'text.records must be a list of strings, got a string: write records = \\["text-aligned-records"\\]'),
+    ("strategies", 'records = ["text-aligned-records"]\n[pdf]', "records = []\n[pdf]", "text.records names no reader"),
+    ("strategies", 'records = ["text-aligned-records"]\n[pdf]', "[pdf]",
+     "text \\(a reader list for each layout\\) needs text.records"),
+    ("strategies", "[pdf]", "[pdfs]", "unknown key\\(s\\) pdfs"),
     ("sections", '["introduccion", "anexos"]', '"introduccion"', "unnumbered must be a list of strings, got a string"),
     ("indicators", 'unidad = "inspecciones"', "unidad = 1", "indicator\\[0\\]\\.unidad must be a string"),
     ("indicators", 'slug = "inspecciones"', "", "indicator\\[0\\]\\.slug is missing"),
@@ -164,8 +167,14 @@ def test_every_shipped_spec_loads() -> None:
 
 
 def test_the_strategy_names_are_the_ones_find_builds() -> None:
-    """`STRATEGIES`, which strategies.toml is checked against, names what `find.py` builds: its
-    PDF strategies and the text one."""
+    """`STRATEGIES`, which strategies.toml is checked against, names what `find.py` builds, and
+    each reader's name starts with the source it reads (its `extraction_method`)."""
+    from extract.model import Document
     from extract.tables import find
 
-    assert {*STRATEGIES} == {*find._PDF, "regex-text"}
+    assert {*STRATEGIES} == {*find.READERS}
+    doc = Document.__new__(Document)
+    object.__setattr__(doc, "data", b"")
+    for name, build in find.READERS.items():
+        reader = build(doc)
+        assert reader.name == name and name.startswith(reader.method)

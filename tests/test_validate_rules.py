@@ -29,7 +29,7 @@ def loja(tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
     res.datasets["afiliados"] = [
         {"report_id": res.report_id, "sector": "Privado", "tipo_afiliado": f"Tipo {k}", "anio": fiscal - back,
          "afiliados": 1000 + k, "source_file": res.source_file, "source_page": None, "source_line": 10 + k,
-         "extraction_method": "regex-text", "anio_fiscal": fiscal}
+         "extraction_method": "text-aligned", "anio_fiscal": fiscal}
         for k in range(8) for back in range(3)]
     return res
 

@@ -241,8 +241,8 @@ def _inspect(path: Path) -> int:
         if f.table:
             t = f.table
             where = f"pages {t.pages}" if t.pages else f"line {t.rows[0].line}"
-            tried = ", ".join(f"{c['method']}={c['score']}" for c in t.tried)
-            print(f"  table {f.dataset}: {t.method}, {where}, {len(t.rows)} rows x "
+            tried = ", ".join(f"{c['reader']}={c['score']}" for c in t.tried)
+            print(f"  table {f.dataset}: {t.method} ({t.reader}), {where}, {len(t.rows)} rows x "
                   f"{len(t.columns)} value columns, spec {t.spec}, fit {t.score:.2f} (tried {tried})")
             print(f"    header: {t.header[:160]}")
             print("    columns: " + " | ".join(_column_name(c) for c in t.columns))

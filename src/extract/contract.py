@@ -89,7 +89,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     for name, cols in _COLUMNS.items()
 }
 DATASETS: tuple[str, ...] = tuple(SCHEMAS)
-METHODS = ("camelot-lattice", "camelot-stream", "pdfplumber", "regex-text", "ocr")
+#: `extraction_method`: the source a table was read from (`specs/strategies.toml`), `ocr` for page
+#: images, `text-prose` for a figure stated in a sentence (`indicadores`).
+METHODS = ("camelot-lattice", "camelot-stream", "pdfplumber", "text-aligned", "text-cells", "text-delimited", "ocr",
+           "text-prose")
 TABLE_DATASETS = ("afiliados", "pensionistas", "pensiones_montos", "contratacion", "presupuesto",
                   "recomendaciones", "enajenacion")
 

@@ -142,7 +142,7 @@ def _resolve(doc: Document, found: dict, sink: Sink) -> list[dict[str, Any]]:
             "unidad": rule.unidad, "anio": year, "evidencia": sent.text,
             "source_file": doc.source_file, "source_page": sent.line.page,
             "source_line": sent.line.line,
-            "extraction_method": "ocr" if sent.line.page in doc.ocr else "regex-text",
+            "extraction_method": "ocr" if sent.line.page in doc.ocr else "text-prose",
         })
     return sorted(out, key=lambda r: (r["indicador"], r["anio"]))
 

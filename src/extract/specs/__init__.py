@@ -12,7 +12,7 @@ from typing import Any
 import regex
 
 from extract.patterns import YEAR
-from extract.specs.schema import LAYOUTS, STRATEGIES, SpecError, Table
+from extract.specs.schema import INPUT_KINDS, LAYOUTS, STRATEGIES, SpecError, Table
 
 
 @cache
@@ -43,18 +43,21 @@ def table_specs() -> dict[str, dict[str, Any]]:
 
 
 def _strategies(file: str, data: dict[str, Any]) -> None:
-    """`accept`, a fit score; `order`, the strategy names to try for each layout."""
-    spec = Table.of(file, data, {"accept", "order"})
+    """`accept`, a fit score; `text` and `pdf`, the readers to try for each layout of a table
+    on that kind of input."""
+    spec = Table.of(file, data, {"accept", *INPUT_KINDS})
     accept = spec.number("accept")
     if not 0 < accept <= 1:
         raise spec.error("accept", f"must be a fit score above 0 and at most 1, got {accept}")
-    order = spec.table("order", LAYOUTS)
-    if order is None:
-        raise spec.error("order", "is missing: a table of layout = [strategy names]")
-    order.require(LAYOUTS, "order (a strategy list for each layout)")
-    for layout in LAYOUTS:
-        if not order.strings(layout, STRATEGIES):
-            raise order.error(layout, "names no strategy: its tables would never be read")
+    spec.require(INPUT_KINDS, "the file (a reader list per layout for each kind of input)")
+    for kind in INPUT_KINDS:
+        order = spec.table(kind, LAYOUTS)
+        if order is None:
+            raise spec.error(kind, "is missing: a table of layout = [reader names]")
+        order.require(LAYOUTS, f"{kind} (a reader list for each layout)")
+        for layout in LAYOUTS:
+            if not order.strings(layout, STRATEGIES):
+                raise order.error(layout, "names no reader: its tables would never be read")
 
 
 def _sections(file: str, data: dict[str, Any]) -> None:

@@ -12,9 +12,12 @@ import regex
 
 #: The layouts a table is printed in: a row per line (`rows`), wrapped records (`records`).
 LAYOUTS = ("rows", "records")
-#: The table strategies `specs/strategies.toml` may name: the text strategy, then the PDF
-#: strategies of `tables/find.py` (its `_PDF`).
-STRATEGIES = ("regex-text", "camelot-lattice", "camelot-stream", "pdfplumber")
+#: The table readers `specs/strategies.toml` may name (`tables/find.py`'s `READERS`).
+STRATEGIES = ("text-delimited", "text-aligned", "text-aligned-groups", "text-aligned-rows", "text-cells",
+              "text-aligned-side-by-side", "text-aligned-records", "camelot-lattice", "camelot-stream",
+              "pdfplumber")
+#: The kinds of input `specs/strategies.toml` orders readers for.
+INPUT_KINDS = ("text", "pdf")
 
 
 class SpecError(ValueError):

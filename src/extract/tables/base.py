@@ -45,6 +45,7 @@ class RawTable:
     doubt: str | None = None  # why the table cannot be published as read (columns not told apart)
     unit: str | None = None  # the money unit as printed when not US dollars (`miles de dólares`)
     header_at: str | None = None  # where its header was printed (`page 5, line 12`)
+    reader: str = ""  # the reader that made it (`text-aligned-rows`), as `specs/strategies.toml` names it
 
     def to_json(self) -> dict:
         return {
@@ -53,14 +54,16 @@ class RawTable:
             "columns": [c.__dict__ for c in self.columns],
             "rows": [r.__dict__ for r in self.rows],
             "skipped": self.skipped, "tried": self.tried, "roles": self.roles, "doubt": self.doubt,
-            "unit": self.unit,
+            "unit": self.unit, "reader": self.reader,
         }
 
 
 class Strategy(ABC):
     """A way of reading a spec's table from a region of the report."""
 
-    method: str
+    name: str  # the reader, as `specs/strategies.toml` and `extract inspect` name it
+    method: str  # the source it reads, as `extraction_method` names it (`text-aligned`)
+    costly: bool = False  # reads the PDF itself (camelot, pdfplumber), not the lines of text
 
     @abstractmethod
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:

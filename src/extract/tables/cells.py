@@ -36,7 +36,8 @@ def joined_cells(lines: list[Line]) -> list[Line] | None:
 class TextCells(Strategy):
     """Rows layout printed a cell per line: the cells joined into rows, then read as rows."""
 
-    method = "regex-text"
+    name = "text-cells"
+    method = "text-cells"
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         joined = joined_cells(lines)

@@ -32,7 +32,8 @@ def grids_of(lines: list[Line]) -> list[Grid]:
 class DelimitedCells(Strategy):
     """The spec's table from the delimited tables of a text input, if it has any."""
 
-    method = "regex-text"
+    name = "text-delimited"
+    method = "text-delimited"
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         grids = grids_of(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
@@ -37,25 +38,26 @@ _SPACE_GROUPED = regex.compile(r"(?<!\S)\d{1,3}(?: \d{3})+(?:[.,]\d+)?%?$")
 Strategies = dict[str, list[Strategy]]
 
 
-_TEXT = {"rows": TextRows, "records": TextRecords}
-_PDF = {"camelot-lattice": CamelotLattice, "camelot-stream": CamelotStream, "pdfplumber": Plumber}
+#: Every table reader by its name in `specs/strategies.toml`: what it is built from.
+READERS: dict[str, Callable[[Document], Strategy]] = {
+    "text-delimited": lambda doc: DelimitedCells(),
+    "text-aligned": lambda doc: TextLayout(),
+    "text-aligned-groups": lambda doc: MergedColumns(),
+    "text-aligned-rows": lambda doc: TextRows(),
+    "text-cells": lambda doc: TextCells(),
+    "text-aligned-side-by-side": lambda doc: SideBySideRecords(),
+    "text-aligned-records": lambda doc: TextRecords(),
+    "camelot-lattice": lambda doc: CamelotLattice(doc.data),
+    "camelot-stream": lambda doc: CamelotStream(doc.data),
+    "pdfplumber": lambda doc: Plumber(doc.data),
+}
 
 
-def text_strategies() -> Strategies:
-    """The strategies for text: a text input, or the pages of a PDF read by OCR."""
-    return {"rows": [DelimitedCells(), TextLayout(), MergedColumns(), TextRows(), TextCells()],
-            "records": [DelimitedCells(), SideBySideRecords(), TextRecords()]}
-
-
-def strategies_for(doc: Document, order: dict[str, list[str]] | None = None) -> Strategies:
-    """The strategies to try per spec layout, in the order of `specs/strategies.toml`."""
-    if doc.kind != "pdf":
-        return text_strategies()
-    order = order or specs.load("strategies")["order"]
-    return {
-        layout: [_TEXT[layout]() if name == "regex-text" else _PDF[name](doc.data) for name in names]
-        for layout, names in order.items()
-    }
+def strategies_for(doc: Document, order: dict[str, list[str]] | None = None, ocr: bool = False) -> Strategies:
+    """The readers to try per spec layout, in the order `specs/strategies.toml` gives for the
+    input's kind: `pdf`, or `text` (a text input; with `ocr`, the pages of a PDF read by OCR)."""
+    order = order or specs.load("strategies")["pdf" if doc.kind == "pdf" and not ocr else "text"]
+    return {layout: [READERS[name](doc) for name in names] for layout, names in order.items()}
 
 
 @dataclass
@@ -136,13 +138,13 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
     regions = [[ln for i, ln in enumerate(doc.lines[s.start:s.end], s.start) if i not in running]
                for s in sorted(matched.values(), key=lambda s: s.start)]
     # the text strategies of this document (all of them for a text input), never the costly ones
-    text_only: Strategies = {layout: [s for s in group if s.method == "regex-text"]
-                             for layout, group in strategies.items()}
+    text_only: Strategies = {layout: [s for s in group if not s.costly] for layout, group in strategies.items()}
+    by_ocr = strategies_for(doc, ocr=True) if doc.ocr else strategies
     stated_none = any(_states_none(spec, region) for spec in variants for region in regions)
     doubtful: RawTable | None = None
     for region in regions:  # where the report says there is nothing, no costly strategies
         table = _read(variants, region, sink, text_only if stated_none
-                      else text_strategies() if _read_by_ocr(doc, region) else strategies)
+                      else by_ocr if _read_by_ocr(doc, region) else strategies)
         if table and not table.doubt:
             return Found(dataset, table, True)
         doubtful = doubtful or table
@@ -153,7 +155,7 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
     # never the costly strategies on every page (a report read by OCR: every text strategy).
     whole = [ln for i, ln in enumerate(doc.lines) if i not in running]
     table = None if doubtful else _read(variants, whole, sink,
-                                         text_strategies() if _read_by_ocr(doc, whole) else text_only)
+                                         by_ocr if _read_by_ocr(doc, whole) else text_only)
     if table and not table.doubt and _named_by_header(variants, table):  # outside its section: its words say so
         log.info("%s: %s: table found outside its expected section", doc.report_id, dataset)
         return Found(dataset, table, True, outside=True)
@@ -193,7 +195,7 @@ def _closest(variants: list[TableSpec], lines: list[Line]) -> Diagnosis | None:
 
 
 def _methods(spec: TableSpec, strategies: Strategies) -> list[str]:
-    return [s.method for s in strategies[spec.layout]]
+    return [s.name for s in strategies[spec.layout]]
 
 
 def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
@@ -214,16 +216,17 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
                 table = strategy.find(spec, lines, trial)
             except Exception as err:  # a strategy failing on an odd page costs only itself
                 page = next((ln.location for ln in lines if ln.text.strip()), None)
-                sink.add("tables", f"{strategy.method} failed: {type(err).__name__}: {err}"[:300],
+                sink.add("tables", f"{strategy.name} failed: {type(err).__name__}: {err}"[:300],
                          dataset=spec.dataset, location=page)
                 table = None
             if table is None:
-                tried.append({"method": strategy.method, "spec": spec.name, "score": None})
+                tried.append({"reader": strategy.name, "spec": spec.name, "score": None})
                 continue
+            table.reader = strategy.name
             if spec.layout == "rows":
                 table.doubt = table.doubt or verify.doubt(table)
             fit = score(table, spec)
-            tried.append({"method": strategy.method, "spec": spec.name, "score": round(fit, 4),
+            tried.append({"reader": strategy.name, "spec": spec.name, "score": round(fit, 4),
                           **({"doubt": table.doubt} if table.doubt else {})})
             if table.doubt:
                 doubtful = doubtful or table

@@ -242,7 +242,8 @@ def _top_aligned(labels: list[tuple[str, float, int]], details: list[int], pages
 class TextLayout(Strategy):
     """Text with aligned columns, read as a grid (tables of the rows layout)."""
 
-    method = "regex-text"
+    name = "text-aligned"
+    method = "text-aligned"
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         grid = grid_of(spec, lines)

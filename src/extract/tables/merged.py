@@ -54,7 +54,8 @@ def cut(text: str) -> tuple[str, str]:
 class MergedColumns(Strategy):
     """Tables with a group column whose group and label text share lines (see the module)."""
 
-    method = "regex-text"
+    name = "text-aligned-groups"
+    method = "text-aligned"
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         if not spec.group:

@@ -54,6 +54,8 @@ def table_pages(spec: TableSpec, lines: list[Line]) -> list[int]:
 class PdfGrids(Strategy):
     """Base of the grid strategies: the pages that may hold the table, each read once."""
 
+    costly = True
+
     def __init__(self, pdf: bytes) -> None:
         self.pdf = pdf  # the input's bytes, as ingest read them: the file is not opened again
         self._pages: dict[int, list[Grid]] = {}
@@ -76,14 +78,14 @@ class PdfGrids(Strategy):
 
 
 class CamelotLattice(PdfGrids):
-    method = "camelot-lattice"
+    name = method = "camelot-lattice"
 
     def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
         return camelot_read(self.pdf, pages, "lattice")
 
 
 class CamelotStream(PdfGrids):
-    method = "camelot-stream"
+    name = method = "camelot-stream"
 
     def read_pages(self, pages: list[int]) -> dict[int, list[Grid]]:
         return camelot_read(self.pdf, pages, "stream")
@@ -92,7 +94,7 @@ class CamelotStream(PdfGrids):
 class Plumber(PdfGrids):
     """pdfplumber's table finder (ruling lines), the PDF opened once for all pages."""
 
-    method = "pdfplumber"
+    name = method = "pdfplumber"
 
     def __init__(self, pdf: bytes) -> None:
         super().__init__(pdf)

@@ -54,7 +54,8 @@ class _Row:
 class SideBySideRecords(Strategy):
     """Records whose cells are printed side by side, line by line (see the module)."""
 
-    method = "regex-text"
+    name = "text-aligned-side-by-side"
+    method = "text-aligned"
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         records = spec.records

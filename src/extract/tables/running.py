@@ -35,7 +35,8 @@ class TextRecords(Strategy):
     cell (a cell continued on the next page) is put back into the examination text.
     """
 
-    method = "regex-text"
+    name = "text-aligned-records"
+    method = "text-aligned"
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         records = spec.records

@@ -1,4 +1,4 @@
-"""The regex-text strategy: rebuild table rows from lines of text.
+"""The text-aligned-rows reader: rebuild table rows from lines of text.
 
 Works on the text input and on a PDF's text layer alike. A data row is a line ending in as
 many values as the header has value columns; the text lines before it are its label and,
@@ -49,7 +49,8 @@ class _Groups:
 class TextRows(Strategy):
     """Rows layout: one line of values per row, labels and group labels on the lines above."""
 
-    method = "regex-text"
+    name = "text-aligned-rows"
+    method = "text-aligned"
 
     def find(self, spec: TableSpec, lines: list[Line], sink: Sink) -> RawTable | None:
         header = find_header(spec, lines)
