@@ -102,6 +102,7 @@ _VALID = {
     "strategies": 'accept = 0.9\n[text]\nrows = ["text-aligned-rows"]\nrecords = ["text-aligned-records"]\n'
                   '[pdf]\nrows = ["text-aligned-rows", "pdfplumber"]\nrecords = ["text-aligned-records"]\n',
     "sections": 'unnumbered = ["introduccion", "anexos"]\n',
+    "expected": 'nacional = ["afiliados"]\nprovincial = ["presupuesto"]\n',
     "indicators": '[[indicator]]\nslug = "inspecciones"\nunidad = "inspecciones"\nneeds = ["inspecc"]\n'
                   "patterns = ['se realizaron {NUM} inspecciones', 'total (?P<anio>{YEAR}):? {MONEY}']\n",
 }

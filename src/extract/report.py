@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from extract import cache, indicators, sections, tolerances
+from extract import cache, indicators, sections, specs, stream_order, tolerances
 from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, Unidentified, ingest
 from extract.inputs import Digest, identity, stamp
@@ -199,17 +199,21 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
 
     with clock("tables"):
         found = find_tables(doc, secs, sink)
+    if stream_order.content_stream_order(doc):
+        sink.add("ingest", stream_order.advice())
+        found = [Found(f.dataset, None, f.expected, header=f.table.header, doubt=stream_order.advice(),
+                       withheld=f.table) if f.table else f for f in found]
     tables = [f.table for f in found if f.table]
     log.info("%s: tables: %s", rid, ", ".join(
         f"{f.dataset}={len(f.table.rows)} rows" if f.table else f"{f.dataset}=none" for f in found))
     json_atomic(out / "03-tables.json", [t.to_json() for t in tables])
 
-    specs = {s.name: s for s in load_specs()}
+    by_name = {s.name: s for s in load_specs()}
     data: dict[str, list[Record]] = {d: [] for d in TABLE_DATASETS}
     data["totales"] = []
     with clock("normalise"):
         for table in tables:
-            details, totals = normalise(doc, specs[table.spec], table, sink)
+            details, totals = normalise(doc, by_name[table.spec], table, sink)
             data[table.dataset] = details
             data["totales"].extend(totals)
     with clock("indicators"):
@@ -222,8 +226,10 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
         {"report_id": rid, "numero": s.numero, "titulo": s.titulo, "nivel": s.nivel, "orden": s.orden,
          "start_page": s.start_page, "start_line": s.start_line} for s in secs
     ]
-    missing = [f.dataset for f in found if (f.expected or f.doubt) and not f.table and not f.stated_none]
-    data["tablas"] = [_table_row(rid, f) for f in found]
+    carried = set(specs.load("expected")[doc.identity.ambito])
+    missing = [f.dataset for f in found if not f.table and not f.stated_none
+               and (f.expected or f.doubt or f.dataset in carried)]
+    data["tablas"] = [_table_row(rid, f, f.dataset in carried) for f in found]
     data["anomalias"] = [a.as_row(rid) for a in sink.items]
     for rows in data.values():
         for row in rows:
@@ -233,14 +239,16 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
     return ReportResult(doc.source_file, doc.kind, doc.sha256, rid, report, data)
 
 
-def _table_row(report_id: str, found: Found) -> Record:
-    """One expected table of the report: found (how, where, how well) or why not."""
+def _table_row(report_id: str, found: Found, carried: bool) -> Record:
+    """One expected table of the report: found (how, where, how well) or why not; `carried`
+    when a report of its kind carries it (`specs/expected.toml`)."""
     t = found.table
     status = ("found" if t else "doubtful" if found.doubt else "stated_none" if found.stated_none
               else "not_found" if found.expected else "no_section")
     reason = None if t else found.doubt or (
         "the report says there is nothing to report" if found.stated_none
         else "no table of its words and values in its section (see anomalias)" if found.expected
+        else "the report has no section for it, though a report of its kind carries one" if carried
         else "the report has no section for it")
     return {"report_id": report_id, "dataset": found.dataset, "status": status, "reason": reason,
             "unidad": t.unit if t else None,

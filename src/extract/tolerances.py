@@ -37,6 +37,10 @@ ROLE_SHARE_POINTS = Decimal("0.06")
 ROLE_PERCENT_MAX = Decimal(1000)
 #: A column may still take a field when its unreadable cells are at most one in this many numbers.
 ROLE_UNREADABLE_RATIO = 5
+#: Share of a text's lines that hold a lone value, from which text without aligned columns cut
+#: into pages is taken for content-stream order (`pdftotext` without `-layout`: 10-30% of its
+#: lines; the samples' own text and every other extractor's: under 5%).
+STREAM_ORDER_LONE_SHARE = 0.06
 #: Lines above a table's first row searched for its money unit (`(en miles de dólares)`).
 CAPTION_LINES = 12
 #: Assignments of columns to fields weighed at most (a table has rarely more than eight columns).

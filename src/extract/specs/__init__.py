@@ -11,6 +11,7 @@ from typing import Any
 
 import regex
 
+from extract.contract import TABLE_DATASETS
 from extract.patterns import YEAR
 from extract.specs.schema import INPUT_KINDS, LAYOUTS, STRATEGIES, SpecError, Table
 
@@ -101,6 +102,14 @@ def _indicators(file: str, data: dict[str, Any]) -> None:
                                                    f"(a group named `v`)")
 
 
+def _expected(file: str, data: dict[str, Any]) -> None:
+    """`nacional`, `provincial`: the table datasets each kind of report carries."""
+    spec = Table.of(file, data, {"nacional", "provincial"})
+    spec.require(["nacional", "provincial"], "the file (the tables of each kind of report)")
+    for kind in ("nacional", "provincial"):
+        spec.strings(kind, TABLE_DATASETS)
+
+
 _CHECKS: dict[str, Callable[[str, dict[str, Any]], None]] = {
-    "strategies": _strategies, "sections": _sections, "indicators": _indicators,
+    "strategies": _strategies, "sections": _sections, "indicators": _indicators, "expected": _expected,
 }
