@@ -41,6 +41,13 @@ ROLE_UNREADABLE_RATIO = 5
 #: into pages is taken for content-stream order (`pdftotext` without `-layout`: 10-30% of its
 #: lines; the samples' own text and every other extractor's: under 5%).
 STREAM_ORDER_LONE_SHARE = 0.06
+#: Longest row label or group a table's own check lets pass (a unit's, a type's or a body's
+#: name: under 50 characters in every sample; a paragraph is rows run together).
+LABEL_MAX_CHARS = 150
+#: Longest text field of a records table (an examination's title: up to ~750 characters).
+RECORD_TEXT_MAX_CHARS = 2000
+#: Words of a table's header that, found in a row's text, show the header was read as a row.
+HEADER_PHRASE_WORDS = 4
 #: Lines above a table's first row searched for its money unit (`(en miles de dólares)`).
 CAPTION_LINES = 12
 #: Assignments of columns to fields weighed at most (a table has rarely more than eight columns).

@@ -223,8 +223,7 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
                 tried.append({"reader": strategy.name, "spec": spec.name, "score": None})
                 continue
             table.reader = strategy.name
-            if spec.layout == "rows":
-                table.doubt = table.doubt or verify.doubt(table)
+            table.doubt = table.doubt or verify.doubt(table, spec)
             fit = score(table, spec)
             tried.append({"reader": strategy.name, "spec": spec.name, "score": round(fit, 4),
                           **({"doubt": table.doubt} if table.doubt else {})})

@@ -1,22 +1,115 @@
 """A table's own checks, run on every candidate whatever read it: what a reader may have got
-wrong and the values show (a row's values run into its label)."""
+wrong and the table itself shows. Each rule is a function named after what it finds; the first
+that finds something says why the table is doubtful."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
 import regex
 
+from extract import tolerances
+from extract.numbers import NumberError, cell_value, column_convention
+from extract.patterns import GRAND_TOTAL
 from extract.tables.base import RawTable
+from extract.tables.spec import TableSpec
+from extract.textutil import key
 
 #: A value in a label: digits grouped in thousands (`10,986.92`, `1.234`), two decimals or a
 #: percentage; a code (`201`) or a year is no value.
 _VALUE_IN_LABEL = regex.compile(
     r"(?<![\w/])(?:\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+(?:[.,]\d+)?%)(?!\w)")
+_WORDS = regex.compile(r"\w+")
+
+Rule = Callable[[RawTable, TableSpec], str | None]
 
 
-def doubt(table: RawTable) -> str | None:
-    """Why the table cannot be published as read, or None."""
+def value_in_label(table: RawTable, spec: TableSpec) -> str | None:
+    """A row's values ran into its label (`Bienes 10,986.92 9,448.75 1 Expropiaciones`)."""
+    if spec.layout != "rows":
+        return None
     for row in table.rows:
         m = _VALUE_IN_LABEL.search(row.label)
         if m:
             return f"a row's label holds a value ({m.group()!r} in {row.label[:80]!r}): its cells ran together"
+    return None
+
+
+def label_too_long(table: RawTable, spec: TableSpec) -> str | None:
+    """A label (a unit's, a type's, a body's name) or group the length of a paragraph: rows
+    or text run together."""
+    for row in table.rows:
+        for text in (row.label, row.group or ""):
+            if len(text) > tolerances.LABEL_MAX_CHARS:
+                return f"a row's label is {len(text)} characters long ({text[:60]!r}...): rows ran together"
+        for name, field in row.fields.items():
+            if field and len(field) > tolerances.RECORD_TEXT_MAX_CHARS:
+                return f"a row's {name} is {len(field)} characters long: records ran together"
+    return None
+
+
+def header_in_cell(table: RawTable, spec: TableSpec) -> str | None:
+    """The table's own header words inside a row's text: the header was read as a row."""
+    words = _WORDS.findall(key(table.header))
+    if len(words) < tolerances.HEADER_PHRASE_WORDS:
+        return None
+    phrase = " ".join(words[:tolerances.HEADER_PHRASE_WORDS])
+    for row in table.rows:
+        for text in (row.label, *(t for t in row.fields.values() if t)):
+            if phrase in " ".join(_WORDS.findall(key(text))):
+                return f"a row's text holds the table's header ({phrase!r}): the header was read as a row"
+    return None
+
+
+def more_records_than_rows(table: RawTable, spec: TableSpec) -> str | None:
+    """A records table whose document codes (`Memorando Nro. …`) count more records than it
+    has rows: records were run together."""
+    if spec.records is None:
+        return None
+    pattern = spec.records.document.pattern
+    found = sum(len(pattern.findall(t)) for r in table.rows for t in (r.label, *r.fields.values()) if t)
+    if found > len(table.rows):
+        return f"{found} document codes in {len(table.rows)} rows: records ran together"
+    return None
+
+
+def total_not_reconciled(table: RawTable, spec: TableSpec) -> str | None:
+    """Detail rows that do not add up to the printed grand total by more than rounding (half a
+    unit a row; `s/d` cells are not in a total): a value misread or a row lost."""
+    totals = [r for r in table.rows if r.total and GRAND_TOTAL.match(key(r.label))]
+    details = [r for r in table.rows if not r.total]
+    if len(totals) != 1 or not details:
+        return None
+    total = totals[0]
+    slack = max(Decimal(1), tolerances.TOTAL * len(details))
+    for i, col in enumerate(table.columns):
+        if not col.keep or col.kind == "percent" or i >= len(total.values):
+            continue
+        conv = column_convention((r.values[i] for r in table.rows if i < len(r.values)), None)
+        try:
+            printed = cell_value(total.values[i], conv)
+            parts = [cell_value(r.values[i], conv) if i < len(r.values) else None for r in details]
+        except NumberError:
+            continue
+        if printed is None:
+            continue
+        computed = sum((p for p in parts if p is not None), Decimal(0))
+        if abs(computed - printed) > slack:
+            return (f"its {col.field} rows add up to {computed}, its printed total {printed} "
+                    f"({total.label!r}): a value misread or a row lost")
+    return None
+
+
+#: The rules, in the order they are tried.
+RULES: tuple[Rule, ...] = (value_in_label, label_too_long, header_in_cell, more_records_than_rows,
+                           total_not_reconciled)
+
+
+def doubt(table: RawTable, spec: TableSpec) -> str | None:
+    """Why the table cannot be published as read (the first rule that finds something), or None."""
+    for rule in RULES:
+        found = rule(table, spec)
+        if found:
+            return found
     return None

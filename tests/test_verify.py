@@ -1,0 +1,68 @@
+"""A table's own checks (`tables/verify.py`): one test per rule, each on a table a reader could
+make, and each table's good twin passing."""
+
+from __future__ import annotations
+
+from extract.tables import verify
+from extract.tables.base import RawRow, RawTable
+from extract.tables.spec import Column, TableSpec, load_specs
+
+
+def _spec(name: str) -> TableSpec:
+    return next(s for s in load_specs() if s.name == name)
+
+
+_BUDGET = [Column("codificado_usd", "money", True, True), Column("devengado_usd", "money", True, True),
+           Column("ejecucion_pct", "percent", True, False)]
+
+
+def _budget(rows: list[RawRow], header: str = "Unidad Codificado Devengado % Ejecución") -> RawTable:
+    return RawTable("presupuesto", "presupuesto", "text-aligned", _BUDGET, rows, header)
+
+
+GOOD = [RawRow("Fondo Salud", ["1.000,00", "800,00", "80%"]), RawRow("Fondo Campesino", ["500,00", "250,00", "50%"]),
+        RawRow("Total general", ["1.500,00", "1.050,00", "70%"], total=True)]
+
+
+def test_a_good_table_passes_every_rule() -> None:
+    assert verify.doubt(_budget(GOOD), _spec("presupuesto")) is None
+
+
+def test_a_value_in_a_label_is_cells_run_together() -> None:
+    rows = [RawRow("Fondo Salud 1.000,00 Fondo", ["500,00", "250,00", "50%"]), *GOOD[1:]]
+    assert "label holds a value ('1.000,00'" in (verify.value_in_label(_budget(rows), _spec("presupuesto")) or "")
+
+
+def test_a_label_the_length_of_a_paragraph_is_rows_run_together() -> None:
+    rows = [RawRow("Fondo Salud " + "y otros fondos " * 12, ["1.000,00", "800,00", "80%"]), *GOOD[1:]]
+    assert "characters long" in (verify.label_too_long(_budget(rows), _spec("presupuesto")) or "")
+
+
+def test_the_header_read_as_a_row_is_doubtful() -> None:
+    header = "Entidad que recomienda Recomendaciones y/o dictámenes"
+    table = RawTable("recomendaciones", "recomendaciones-detalle", "text-aligned",
+                     [Column("recomendaciones", "count", True, True)],
+                     [RawRow("CONTRALORÍA", ["3"], fields={"examen": "EXAMEN ESPECIAL ENTIDAD QUE RECOMIENDA "
+                                                                     "RECOMENDACIONES Y/O DICTAMENES"})], header)
+    assert "header" in (verify.header_in_cell(table, _spec("recomendaciones-detalle")) or "")
+
+
+def test_more_document_codes_than_records_is_records_run_together() -> None:
+    spec = _spec("recomendaciones-detalle")
+    one = "Memorando Nro. IESS-DPL-2024-0001-M del 03/02/2025"
+    row = RawRow("CONTRALORÍA GENERAL DEL ESTADO", ["3"], fields={"examen": "EXAMEN", "documento": one})
+    table = RawTable("recomendaciones", spec.name, "text-aligned", [Column("recomendaciones", "count", True, True)],
+                     [row], "Entidad Examen Documento Recomendaciones")
+    assert verify.more_records_than_rows(table, spec) is None
+    row.fields["examen"] = f"EXAMEN {one.replace('0001', '0002')} OTRO EXAMEN"
+    assert "2 document codes in 1 rows" in (verify.more_records_than_rows(table, spec) or "")
+
+
+def test_details_that_miss_their_printed_total_are_a_value_misread() -> None:
+    rows = [RawRow("Fondo Salud", ["1.000,00", "800,00", "80%"]), RawRow("Fondo Campesino", ["50,00", "25,00", "50%"]),
+            GOOD[2]]
+    found = verify.total_not_reconciled(_budget(rows), _spec("presupuesto")) or ""
+    assert "codificado_usd rows add up to 1050.00, its printed total 1500.00" in found
+    rounded = [RawRow("A", ["1", "1", "1%"]), RawRow("B", ["1", "1", "1%"]),
+               RawRow("Total", ["3", "2", "1%"], total=True)]
+    assert verify.total_not_reconciled(_budget(rounded), _spec("presupuesto")) is None  # rounding: 1 unit
