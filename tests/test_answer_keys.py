@@ -78,3 +78,21 @@ def test_digits_grouped_by_plain_spaces_are_an_anomaly_not_a_silent_misreading(t
     flagged = [a for a in res.datasets["anomalias"] if "grouped by plain spaces" in a["problem"]]
     assert {a["dataset"] for a in flagged} >= {"presupuesto"}
     assert all(a["location"] and a["raw_text"] for a in flagged)
+
+
+@pytest.mark.parametrize("printed", ["43 109 787,52", "43\u3000109\u3000787,52", "4 3 109.787,52",
+                                     "4\u00a03 109.787,52", "4\u20093 109.787,52"],
+                         ids=["plain", "ideographic", "split-count", "split-count-nbsp", "split-count-thin"])
+def test_a_number_cut_by_spaces_is_never_published_as_read(printed: str, tmp_path: Path) -> None:
+    """`Ínfima Cuantía 43 109 787,52`: digit groups apart by spaces (or a count with a space in
+    it) cut into cells would publish the label `Ínfima Cuantía 43`, 109 processes and $787.52.
+    Every row published is the key's; a row not read right is named in `anomalias`."""
+    text = (DATA.parent.parent / "raw" / "iess-loja-2024.txt").read_text(encoding="utf-8")
+    assert "Ínfima Cuantía  43  109.787,52" in text or "43 109.787,52" in text
+    path = tmp_path / "loja.txt"
+    path.write_text(regex.sub(r"43\s+109\.787,52", printed, text, count=1), encoding="utf-8")
+    res = extract_report(path, tmp_path, tmp_path / "interim")
+    missing, wrong = differences(res.report_id, res.datasets).get("contratacion", ([], []))
+    assert not wrong, wrong
+    if missing:
+        assert any(a["dataset"] == "contratacion" for a in res.datasets["anomalias"])

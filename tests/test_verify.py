@@ -66,3 +66,12 @@ def test_details_that_miss_their_printed_total_are_a_value_misread() -> None:
     rounded = [RawRow("A", ["1", "1", "1%"]), RawRow("B", ["1", "1", "1%"]),
                RawRow("Total", ["3", "2", "1%"], total=True)]
     assert verify.total_not_reconciled(_budget(rounded), _spec("presupuesto")) is None  # rounding: 1 unit
+
+
+def test_a_label_ending_in_digits_is_a_number_cut_by_spaces() -> None:
+    rows = [RawRow("Ínfima Cuantía 43", ["109", "787,52"]), RawRow("Menor Cuantía", ["2", "40.098,11"])]
+    table = RawTable("contratacion", "contratacion", "text-aligned",
+                     [Column("procesos", "count", True, True), Column("valor_usd", "money", True, True)], rows, "h")
+    assert "ends in digits" in (verify.label_ends_in_digits(table, _spec("contratacion")) or "")
+    rows[0].label = "Ínfima Cuantía"
+    assert verify.label_ends_in_digits(table, _spec("contratacion")) is None

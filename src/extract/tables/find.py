@@ -6,8 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import regex
-
 from extract import specs, tolerances
 from extract.furniture import furniture
 from extract.model import Document, Line, Sink
@@ -30,10 +28,6 @@ from extract.tables.units import unit_of
 from extract.textutil import key
 
 log = logging.getLogger("extract.tables")
-
-#: Digits grouped by plain spaces closing a row's label (`… de Loja 1 913 418,00`): a number
-#: printed that way is not read (`1 100` may be two cells), so the row's values are suspect.
-_SPACE_GROUPED = regex.compile(r"(?<!\S)\d{1,3}(?: \d{3})+(?:[.,]\d+)?%?$")
 
 Strategies = dict[str, list[Strategy]]
 
@@ -254,11 +248,6 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
         sink.add("tables", f"header words no spec knows: {', '.join(unknown)} (table read by the columns "
                  f"it names; add them to specs/table-{spec.name}.toml)", dataset=spec.dataset,
                  location=table.header_at or table.rows[0].location, raw_text=table.header[:200])
-    for row in table.rows:
-        if _SPACE_GROUPED.search(row.label):
-            sink.add("tables", "a row's label ends in digits grouped by plain spaces (`1 234 567`), which are not "
-                     "read as one number: its values may be misread", dataset=spec.dataset,
-                     location=row.location, raw_text=row.label[:200])
     return table
 
 

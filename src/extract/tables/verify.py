@@ -21,6 +21,8 @@ from extract.textutil import key
 _VALUE_IN_LABEL = regex.compile(
     r"(?<![\w/])(?:\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+(?:[.,]\d+)?%)(?!\w)")
 _WORDS = regex.compile(r"\w+")
+_TRAILING_DIGITS = regex.compile(r"(?<=\s)\d{1,3}$")
+_NEXT_GROUP = regex.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `109`, `787,52`: a number's next digit group
 
 Rule = Callable[[RawTable, TableSpec], str | None]
 
@@ -33,6 +35,24 @@ def value_in_label(table: RawTable, spec: TableSpec) -> str | None:
         m = _VALUE_IN_LABEL.search(row.label)
         if m:
             return f"a row's label holds a value ({m.group()!r} in {row.label[:80]!r}): its cells ran together"
+    return None
+
+
+def label_ends_in_digits(table: RawTable, spec: TableSpec) -> str | None:
+    """A row's label ending in a bare number that, with the row's first value, reads as one
+    number cut by spaces (`Ínfima Cuantía 43` before `109`: `43 109 787,52`, groups apart), or
+    that no other label does (`Ínfima Cuantía 4` before `3`: a count with a space in it). Labels
+    numbered throughout (`Proceso 1`, `Proceso 2`) are the table's own."""
+    if spec.layout != "rows":
+        return None
+    details = [r for r in table.rows if not r.total]
+    numbered = sum(bool(_TRAILING_DIGITS.search(r.label)) for r in details)
+    for row in details:
+        m = _TRAILING_DIGITS.search(row.label)
+        first = row.values[0].strip() if row.values else ""
+        if m and (_NEXT_GROUP.match(first) or numbered * 2 < len(details)):
+            return (f"a row's label ends in digits ({row.label[-40:]!r}): a number with its digit groups apart "
+                    "by spaces may have been cut into cells")
     return None
 
 
@@ -102,7 +122,7 @@ def total_not_reconciled(table: RawTable, spec: TableSpec) -> str | None:
 
 
 #: The rules, in the order they are tried.
-RULES: tuple[Rule, ...] = (value_in_label, label_too_long, header_in_cell, more_records_than_rows,
+RULES: tuple[Rule, ...] = (value_in_label, label_ends_in_digits, label_too_long, header_in_cell, more_records_than_rows,
                            total_not_reconciled)
 
 
