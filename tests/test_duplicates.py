@@ -61,8 +61,11 @@ def test_a_text_claiming_a_report_with_other_figures_is_extracted_and_settled_af
     other.write_text(LOJA_TXT.read_text("utf-8").translate(str.maketrans("35", "86")), "utf-8")
     code, root = run_on(tmp_path, [LOJA_PDF, other], workers=1)
     assert sorted(extracted) == ["iess-loja-2024.pdf", "loja-otra.txt"]  # not taken for the PDF's text
-    reports = read(root, "reports").set_index("report_id")  # then settled on the values read
-    assert reports.loc["iess-loja-2024", "source_file"] == "raw/iess-loja-2024.pdf"
+    # then settled on the values read: they differ, so it is a conflict, and neither is published
+    assert code == 1
+    reports = read(root, "reports").set_index("report_id")
+    assert reports.loc["iess-loja-2024", "status"] == "failed" and "conflict" in reports.loc["iess-loja-2024", "error"]
+    assert not (root / "processed" / "contratacion" / "report_id=iess-loja-2024").exists()
 
 
 def test_only_extracts_only_that_report(tmp_path: Path, extracted: list[str]) -> None:

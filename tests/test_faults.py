@@ -247,7 +247,7 @@ def test_utf16_text_and_control_characters(tmp_path: Path) -> None:
     rows = [(r["tipo_contratacion"], r["procesos"]) for r in res.datasets["contratacion"]]
     assert rows == [(r["tipo_contratacion"], r["procesos"]) for r in ref.datasets["contratacion"]]
     assert not any("\x00" in str(v) for rows_ in res.datasets.values() for r in rows_ for v in r.values())
-    assert any("2 control character(s)" in a["problem"] for a in res.datasets["anomalias"])
+    assert any("2 invisible or control character(s)" in a["problem"] for a in res.datasets["anomalias"])
 
 
 def test_a_pdf_claiming_too_many_pages_fails_cleanly(tmp_path: Path) -> None:

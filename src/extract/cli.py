@@ -15,8 +15,9 @@ from extract.tables.spec import Column
 
 _RUN_EPILOG = """exit codes: 0 every report extracted; 1 any report failed or was quarantined (the
 others are written); 2 usage error (missing, unreadable or empty input folder, bad option,
-missing validation suite); 3 another run holds the output folders. (`make extract` exits 2 for
-any of 1-3, make's own code; its last line's `Error N` is this code.)
+missing or incomplete validation suite, output folder that cannot be written); 3 another run
+holds the output folders; 130 interrupted (Ctrl-C: what is written is kept). (`make extract`
+exits 2 for any but 0, make's own code; its last line's `Error N` is this code.)
 
 examples:
   extract run                                   # raw/ -> processed/

@@ -6,7 +6,7 @@ settled in favour of what is published)."""
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 import regex
 
 from extract import tolerances
+from extract.contract import PROVENANCE, TABLE_DATASETS
 from extract.identify import NotAReport, identify
 from extract.ingest import head_and_tail, text_of
 from extract.inputs import Digest, Opening, digest_of, stamp
@@ -22,6 +23,7 @@ from extract.report import relative
 from extract.textutil import safe
 
 log = logging.getLogger("extract.pipeline")
+_PROVENANCE = frozenset(name for name, _ in PROVENANCE)
 
 def without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str, Any]],
                    known: dict[Path, Digest | None]) -> dict[Path, Digest | None]:
@@ -60,7 +62,10 @@ def without_copies(inputs: list[Path], root: Path, published: dict[str, dict[str
     return {p: digests.get(p) for p in inputs if p in keep}
 
 
-_NUMBER = regex.compile(r"\d[\d.,]{3,}\d")  # figures of four characters or more: `4.321.098`
+_NUMBER = regex.compile(r"\d(?:[\d.,]*\d)?")  # every number: `43`, `2024`, `109.787,52`
+#: The figures of a PDF read in full whose text layer does not hold all its text (a page to
+#: OCR, too many pages): a figure no text has, so no text is taken for its own.
+_UNVOUCHED = "?"
 
 
 def _kind_by_name(path: Path) -> str:
@@ -70,70 +75,106 @@ def _kind_by_name(path: Path) -> str:
 def without_twins(inputs: dict[Path, Digest | None], root: Path, known: dict[Path, Opening],
                   only: bool = False) -> tuple[dict[Path, Digest | None], dict[Path, str | None],
                                                dict[Path, tuple[list[int] | None, Opening]]]:
-    """The inputs less each text that is a PDF's own text, found before extraction from
-    their text (the PDF's opening and last pages, the text file's opening): both name the same
-    report (`identify`) and most of the PDF's figures there are in the text
-    (`tolerances.TWIN_OVERLAP`). The PDF is read
-    (pages, ruled tables); the log names the text skipped and why. Also each input's claimed
-    report id (None when its text does not tell: a scan, not a report), for `--only` (read
-    only with `only`, or when the batch has both PDFs and texts by their names), and the
-    openings read here (with the file's stamp) for the next run; an unchanged input's opening
-    is `known` and not read again."""
+    """The inputs less each text that is a PDF's own text, found before extraction from their
+    text: both name the same report (`identify`, from their openings) and every figure of the
+    PDF, every page of it, is in the text as often (`_figures`; the text may hold more: a
+    chart's labels the PDF draws as an image). Only a PDF that a text claims the report of is
+    read in full here, and only its text layer; where that cannot settle it (a page to OCR, a
+    text longer than its opening), both are extracted and `deduplicate` compares their tables.
+    The log names the text skipped and why. Also each input's claimed report id (None when
+    its text does not tell: a scan, not a report), for `--only` (read only with `only`, or
+    when the batch has both PDFs and texts by their names), and the openings read here (with
+    the file's stamp) for the next run; an unchanged input's opening is `known` and not read
+    again."""
     claims: dict[Path, str | None] = {}
-    figures: dict[Path, frozenset[str]] = {}
-    kinds: dict[Path, str] = {}
     read: dict[Path, tuple[list[int] | None, Opening]] = {}
     if not (only or {_kind_by_name(p) for p in inputs} >= {"pdf", "text"}):
         return inputs, claims, read  # no PDF beside a text: nothing to read ahead of extraction
-    for path in inputs:
-        opening = known.get(path) or _opening(path, read)
-        kinds[path], claims[path] = opening.kind, opening.claim
-        if opening.claim is not None:
-            figures[path] = opening.figures
+    openings: dict[Path, Opening] = {}
+    wanted: set[str] = set()  # the reports texts claim: a PDF of one is read in full
+    for path in sorted(inputs, key=lambda p: _kind_by_name(p) == "pdf"):  # texts first
+        opening = known.get(path)
+        if opening is None or (opening.kind == "pdf" and not opening.figures and opening.claim in wanted):
+            opening = _opening(path, read, wanted)
+        openings[path], claims[path] = opening, opening.claim
+        if opening.kind == "text" and opening.claim:
+            wanted.add(opening.claim)
     keep = dict(inputs)
-    for pdf in (p for p in inputs if kinds[p] == "pdf" and claims[p]):
-        for twin in (p for p in inputs if kinds[p] == "text" and claims[p] == claims[pdf] and p in keep):
-            a, b = figures[pdf], figures[twin]
-            if a and b and len(a & b) >= tolerances.TWIN_OVERLAP * min(len(a), len(b)):
-                log.info("%s: the text of %s (%s, %d%% of its figures in common); skipped, the PDF is read",
-                         safe(relative(twin, root)), safe(relative(pdf, root)), claims[pdf],
-                         round(100 * len(a & b) / min(len(a), len(b))))
+    for pdf in (p for p in inputs if openings[p].kind == "pdf" and claims[p]):
+        for twin in (p for p in inputs if openings[p].kind == "text" and claims[p] == claims[pdf] and p in keep):
+            a, b = openings[pdf].figures, openings[twin].figures
+            if a and b and a <= b:
+                log.info("%s: the text of %s (%s, every one of its %d figures in it); skipped, the PDF is read",
+                         safe(relative(twin, root)), safe(relative(pdf, root)), claims[pdf], len(a))
                 del keep[twin]
     return keep, claims, read
 
 
-def _opening(path: Path, read: dict[Path, tuple[list[int] | None, Opening]]) -> Opening:
-    """Read an input's opening (`ingest.text_of`), noting it in `read` with the file's stamp."""
+def _opening(path: Path, read: dict[Path, tuple[list[int] | None, Opening]], wanted: set[str]) -> Opening:
+    """Read an input's opening (`ingest.text_of`), and a PDF's every page when a text claims
+    its report (`wanted`), noting it in `read` with the file's stamp."""
     try:
         st: list[int] | None = stamp(path.stat())
     except OSError:
         st = None
-    kind, text = text_of(path)
-    try:
-        claim = identify(head_and_tail(text)).report_id if text else None
-    except NotAReport:
-        claim = None
-    opening = Opening(kind, claim, frozenset(_NUMBER.findall(text)) if claim else frozenset())
+    kind, text, whole = text_of(path, lambda opening: _claim(opening) in wanted)
+    claim = _claim(text)
+    figures: frozenset[str] = frozenset()  # none: not read in full (a PDF no text claims, a long text)
+    if claim and whole:
+        figures = _figures(whole)
+    elif claim and whole == "" and kind == "pdf":
+        figures = frozenset({_UNVOUCHED})  # and not read again while it is unchanged
+    opening = Opening(kind, claim, figures)
     read[path] = (st, opening)
     return opening
 
 
+def _claim(text: str) -> str | None:
+    """The report an input's opening names, if it names one."""
+    try:
+        return identify(head_and_tail(text)).report_id if text else None
+    except NotAReport:
+        return None
+
+
+def _figures(text: str) -> frozenset[str]:
+    """Every number of a whole input's text, each with its count so far (`2024#3`: the third
+    2024), so that one input's figures are a subset of another's only when each is there as
+    often; a page's own number at its foot aside (a PDF's pages apart by form feeds: its
+    text may leave them out)."""
+    counts: Counter[str] = Counter()
+    out = set()
+    for number, page in enumerate(text.split("\f"), 1):
+        lines = page.rstrip().split("\n")
+        if lines[-1].strip() == str(number):
+            lines.pop()
+        for figure in _NUMBER.findall("\n".join(lines)):
+            counts[figure] += 1
+            out.add(f"{figure}#{counts[figure]}")
+    return frozenset(out)
+
+
+def _table_figures(res: ReportResult) -> dict[str, list[list[int | Decimal]]]:
+    """Every figure of the report's tables and totals, row by row (provenance aside)."""
+    return {name: [[v for k, v in row.items()
+                    if isinstance(v, int | Decimal) and k not in _PROVENANCE and not k.startswith("_")]
+                   for row in res.datasets.get(name, [])]
+            for name in (*TABLE_DATASETS, "totales")}
+
+
 def _values(res: ReportResult) -> set[tuple[str, str]]:
-    """The report's table values, for telling a PDF's own text from another report."""
+    """The report's table values, for telling a scan of a PDF from another report."""
     skip = {"anomalias", "secciones", "indicadores", "totales"}
     return {(name, str(v)) for name, rows in res.datasets.items() if name not in skip
             for row in rows for k, v in row.items() if isinstance(v, int | Decimal) and not k.startswith("_")}
 
 
 def _twins(a: ReportResult, b: ReportResult) -> bool:
-    """A PDF and a text of the same report: one of each, most of their values in common (or the
-    same bytes)."""
+    """A PDF and a text of the same report: one of each, every figure of their tables the
+    same, row by row (or the same bytes)."""
     if a.sha256 and a.sha256 == b.sha256:
         return True
-    if {a.kind, b.kind} != {"pdf", "text"}:
-        return False
-    va, vb = _values(a), _values(b)
-    return not (va or vb) or len(va & vb) >= tolerances.TWIN_OVERLAP * min(len(va), len(vb))
+    return {a.kind, b.kind} == {"pdf", "text"} and _table_figures(a) == _table_figures(b)
 
 
 def _read_by_ocr(res: ReportResult) -> bool | None:

@@ -7,9 +7,14 @@ validated reports are mapped the same way (`serial` or `process_pool`, on this m
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -68,27 +73,44 @@ def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:
     return out
 
 
-def _start_worker(setup: Callable[[], Any] | None, seats: Any = None) -> None:
-    """Pool initializer: take a seat (wait while this process's `meanwhile` has the core),
-    then `setup` (limits, say); a worker also ends when this process dies. Workers keep their
+def _start_worker(setup: Callable[[], Any] | None, parent: int, seats: Any = None) -> None:
+    """Pool initializer: tied to `parent` (`tie_to_parent`), take a seat (wait while this
+    process's `meanwhile` has the core), then `setup` (limits, say). Workers keep their
     priority: niced, they lost to any outside load (a run twice as slow)."""
-    _die_with_parent()
+    tie_to_parent(parent)
     if seats is not None:
         seats.acquire()
     if setup is not None:
         setup()
 
 
-def _die_with_parent() -> None:
-    """Linux: SIGTERM this worker when the process that started it dies (no orphans)."""
-    try:
-        import ctypes
-        import signal
+def tie_to_parent(parent: int) -> None:
+    """In a process forked from `parent`: end (SIGTERM) when `parent` dies, by Linux's
+    `PR_SET_PDEATHSIG`, elsewhere by a thread watching the parent pid, and at once if it died
+    before; Ctrl-C ends this process quietly (the parent says what was kept)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if not _death_signal():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGTERM)
 
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _death_signal() -> bool:
+    """Ask Linux to SIGTERM this process when its parent dies; False where it cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) == 0)
     except (OSError, AttributeError):
-        pass
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
@@ -103,7 +125,8 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
     broken: list[int] = []
     held = min(held, workers - 1) if meanwhile is not None else 0
     seats = multiprocessing.get_context().Semaphore(workers - held)
-    with ProcessPoolExecutor(max_workers=workers, initializer=partial(_start_worker, setup, seats)) as pool:
+    start = partial(_start_worker, setup, os.getpid(), seats)
+    with ProcessPoolExecutor(max_workers=workers, initializer=start) as pool:
         futures = {pool.submit(work, item): i for i, item in enumerate(items)}
         try:
             if meanwhile is not None:
@@ -122,7 +145,7 @@ def process_pool(work: Work, items: list[Any], on_error: OnError, workers: int,
                 log.error("%s: worker failed: %s", safe(str(items[i])), err)
                 results[i] = on_error(items[i], err)
     for i in broken:
-        with ProcessPoolExecutor(max_workers=1, initializer=partial(_start_worker, setup)) as alone:
+        with ProcessPoolExecutor(max_workers=1, initializer=partial(_start_worker, setup, os.getpid())) as alone:
             try:
                 results[i] = alone.submit(work, items[i]).result()
             except (BrokenProcessPool, Exception) as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from extract.model import Document, Line, PageOcr
 from extract.numbers import document_convention
 from extract.ocr import unavailable
 from extract.ocr_pages import needs_ocr, ocr_lines
-from extract.textutil import join_digit_groups
+from extract.textutil import join_digit_groups, visible
 
 _LARGE = 100  # pages from which reading a PDF shows a progress bar on a terminal
+MAX_PAGES = 5_000  # pages a PDF may claim, by default (a damaged one may claim millions)
 
 
 class BadInput(Exception):
@@ -46,23 +48,14 @@ _CONTROLS = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # keeps tab, LF, FF,
 
 
 def _decode(data: bytes) -> str:
-    """Text bytes as str: UTF-8 or UTF-16 by their byte-order mark, UTF-8, else Windows-1252;
-    CRLF folded to LF."""
+    """Text bytes as str: UTF-8 or UTF-16 by their byte-order mark, UTF-8, else Windows-1252."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _clean(data.decode(codec, errors="replace"))
+            return data.decode(codec, errors="replace")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return _clean(text)
-
-
-def _controls_removed(text: str) -> tuple[str, int]:
-    """The text without NUL and other control characters (they would join or split rows), and
-    how many there were."""
-    cleaned, n = _CONTROLS.subn("", text)
-    return cleaned, n
+        return data.decode("cp1252", errors="replace")
 
 
 def _sniff(data: bytes) -> str:
@@ -83,17 +76,34 @@ def _sniff(data: bytes) -> str:
     return "text"
 
 
-def _clean(text: str) -> str:
-    """Extracted text as plain lines: pdfium's line-break hyphen markers (U+0002 from a PDF,
-    U+FFFE in its text exports) as `-`, CR/LF as LF, digit groups apart by no-break or thin
-    spaces joined (`join_digit_groups`)."""
+def _clean(text: str) -> tuple[str, int]:
+    """Text (a text input's, a PDF page's) as plain lines: pdfium's line-break hyphen markers
+    (U+0002 from a PDF, U+FFFE in its text exports) as `-`, CR/LF as LF, without NUL and
+    other control characters (they would join or split rows) or invisible ones
+    (`textutil.visible`: zero-width, soft hyphen, bidi controls; full-width digits as ASCII),
+    digit groups apart by no-break or thin spaces joined (`join_digit_groups`); and how many
+    characters were removed (never silently: an anomaly names the count)."""
     text = text.replace("\x02", "-").replace("\ufffe", "-").replace("\r\n", "\n").replace("\r", "\n")
-    return join_digit_groups(text)
+    text, controls = _CONTROLS.subn("", text)
+    text, hidden = visible(text)
+    return join_digit_groups(text), controls + hidden
 
 
-def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int, Scan]:
+def _page_text(page: Any) -> tuple[str, int, bool]:
+    """A pypdfium2 page's text layer (`_clean`), the characters removed from it, and whether
+    the page needs OCR (`needs_ocr`); the page is closed."""
+    textpage = page.get_textpage()
+    text, removed = _clean(textpage.get_text_bounded())
+    textpage.close()
+    ocr = needs_ocr(page, text)
+    page.close()
+    return text, removed, ocr
+
+
+def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int, Scan, int]:
     """Every page's text lines (pypdfium2, the fast text layer; OCR for a page whose text
-    layer is missing or thin under an image) and the page count."""
+    layer is missing or thin under an image), the page count, and the characters removed
+    from the text layer (`_clean`)."""
     import pypdfium2 as pdfium
 
     try:
@@ -106,6 +116,7 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
     try:
         pages: list[list[Line]] = []
         scan = Scan()
+        removed = 0
         n = len(pdf)
         if n > max_pages:
             raise BadInput(f"claims {n} pages, more than the {max_pages} a report may have (damaged?)")
@@ -114,12 +125,10 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
                 page = pdf[i]
             except pdfium.PdfiumError as err:
                 raise BadInput(f"page {i + 1} of {n} cannot be read ({err}); damaged PDF") from err
-            textpage = page.get_textpage()
-            text = _clean(textpage.get_text_bounded())
-            textpage.close()
-            if needs_ocr(page, text):
+            text, dropped, ocr = _page_text(page)
+            removed += dropped
+            if ocr:
                 scan.wanted.append(i)
-            page.close()
             pages.append([Line(t, i + 1, None) for t in text.split("\n")])
         if scan.wanted:
             scan.missing = unavailable()
@@ -127,7 +136,7 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
                 read, scan.pages = ocr_lines(pdf, scan.wanted, path.name)
                 for number, lines in read.items():
                     pages[number - 1] = lines
-        return [line for page_lines in pages for line in page_lines], n, scan
+        return [line for page_lines in pages for line in page_lines], n, scan, removed
     finally:
         pdf.close()
 
@@ -154,36 +163,44 @@ def head_and_tail(lines: list[Line] | str) -> str:
     return "\n".join([*head, *reversed(tail)])
 
 
-def text_of(path: Path) -> tuple[str, str]:
-    """(kind, text) of an input, cheaply, to tell which report it is before extracting it:
-    a PDF's text layer of its opening and last pages (no OCR), a text file's opening
-    `tolerances.PEEK_BYTES` decoded; ("", "") when it cannot be read."""
+def text_of(path: Path, whole: Callable[[str], bool] | None = None) -> tuple[str, str, str | None]:
+    """(kind, opening, text) of an input, cheaply, to tell which report it is before extracting
+    it. The opening is a PDF's text layer of its opening and last pages (no OCR), a text
+    file's first `tolerances.PEEK_BYTES`, each cleaned as `ingest` cleans it; the text is the
+    whole input's (a PDF's pages apart by form feeds): a text file's when it is no longer
+    than its opening, a PDF's when `whole` wants it read in full (told its opening) and its
+    text layer holds it all (at most `MAX_PAGES`, none needing OCR); "" when it is not at
+    hand that way, None when not asked for. ("", "", None) when the input cannot be read."""
     try:
         with path.open("rb") as fh:
-            head = fh.read(tolerances.PEEK_BYTES)
+            head = fh.read(tolerances.PEEK_BYTES + 1)
         kind = _sniff(head)
     except (OSError, BadInput):
-        return "", ""
+        return "", "", None
     if kind == "text":
-        return kind, "\n".join(t for t, _ in plain_lines(_controls_removed(_decode(head))[0].split("\n")))
+        text = "\n".join(line.text for line in _text_lines(_clean(_decode(head[:tolerances.PEEK_BYTES]))[0]))
+        return kind, text, text if len(head) <= tolerances.PEEK_BYTES else ""
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError:
-        return kind, ""
+        return kind, "", None
     try:
-        out = []
         n = len(pdf)
-        for i in sorted({*range(min(tolerances.PEEK_PAGES, n)), n - 1} - {-1}):
-            page = pdf[i]
-            textpage = page.get_textpage()
-            out.append(_clean(textpage.get_text_bounded()))
-            textpage.close()
-            page.close()
-        return kind, "\n".join(out)
+        first = sorted({*range(min(tolerances.PEEK_PAGES, n)), n - 1} - {-1})
+        pages = {i: _page_text(pdf[i]) for i in first}
+        opening = "\n".join(pages[i][0] for i in first)
+        if whole is None or not whole(opening):
+            return kind, opening, None
+        if n > MAX_PAGES:
+            return kind, opening, ""
+        for i in range(n):
+            pages[i] = pages.get(i) or _page_text(pdf[i])
+        complete = not any(ocr for _, _, ocr in pages.values())
+        return kind, opening, "\f".join(pages[i][0].replace("\f", "") for i in range(n)) if complete else ""
     except pdfium.PdfiumError:
-        return kind, ""
+        return kind, "", None
     finally:
         pdf.close()
 
@@ -213,7 +230,7 @@ def _pages(n: int, path: Path) -> range | Any:
 
 
 def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
-           max_pages: int = 5_000, sha256: str | None = None) -> Document:
+           max_pages: int = MAX_PAGES, sha256: str | None = None) -> Document:
     """Read `path` (or its bytes, `data`, read and hashed once by the caller: `sha256`),
     detect its kind by content, and identify the report; raises BadInput."""
     if data is None:
@@ -226,7 +243,7 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
     if kind == "pdf":
         if b"%%EOF" not in data[-2048:]:
             raise BadInput("truncated PDF (no end-of-file marker); download it again")
-        lines, n_pages, scan = _pdf_lines(data, path, max_pages)
+        lines, n_pages, scan, removed = _pdf_lines(data, path, max_pages)
         pages: int | None = n_pages
         chars = sum(len(line.text.strip()) for line in lines)
         if chars < tolerances.MIN_TEXT_PER_PAGE * max(n_pages, 1):
@@ -236,7 +253,7 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
                            else "no text layer and no page image to read (blank pages?)")
     else:
         scan = Scan()
-        text, removed = _controls_removed(_decode(data))
+        text, removed = _clean(_decode(data))
         lines, pages = _text_lines(text), None
     try:
         ident = identify(head_and_tail(lines))
@@ -245,7 +262,7 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
     source = _relative(path, root)
     return Document(path, source, kind, sha, pages, lines, ident,
                     document_convention(line.text for line in lines),
-                    removed if kind == "text" else 0, ocr=scan.pages,
+                    removed, ocr=scan.pages,
                     unread_pages=[i + 1 for i in scan.wanted] if scan.missing else [],
                     data=data if kind == "pdf" else b"")
 

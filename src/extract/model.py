@@ -98,7 +98,7 @@ class Document:
     lines: list[Line]
     identity: Identity
     convention: Convention | None = None  # of the document's numbers (`numbers.document_convention`)
-    removed_controls: int = 0  # NUL and other control characters taken out of a text input
+    removed_controls: int = 0  # NUL, control and invisible characters taken out of the text (text or PDF)
     ocr: dict[int, PageOcr] = field(default_factory=dict)  # pages read by OCR, by page number
     unread_pages: list[int] = field(default_factory=list)  # pages needing OCR where it is not installed
     data: bytes = field(default=b"", repr=False)  # the input's bytes (a PDF's table finders read these)

@@ -24,6 +24,7 @@ import regex
 
 from extract import tolerances
 from extract.patterns import CURRENCY
+from extract.textutil import lookalike_number
 
 Convention = Literal["es", "us"]
 ES: Convention = "es"
@@ -124,7 +125,7 @@ def parse_core(core: str, convention: Convention | None = None) -> Decimal:
     if fraction and convention and fraction[1] == _MARKS[convention][1]:
         return _plain(core, convention)
     if not _DIGITS_AND_MARKS.fullmatch(core) or not core[0].isdigit():
-        raise NumberError(core, "not a number")
+        raise NumberError(core, lookalike_number(core) or "not a number")
     raise NumberError(core, "irregular digit grouping")
 
 
@@ -132,7 +133,7 @@ def read(text: str, convention: Convention | None = None) -> Reading:
     """Read one complete number such as `-8.166`, `52,80%`, `USD 201,9 millones`, `$ 2,263,037.81`."""
     m = _FULL.match(text)
     if not m:
-        raise NumberError(text, "not a number")
+        raise NumberError(text, lookalike_number(text) or "not a number")
     value = parse_core(m["core"], convention)
     scale = m["scale"]
     if scale:

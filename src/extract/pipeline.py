@@ -118,22 +118,30 @@ def _failed_job(job: Job, err: BaseException, opts: RunOptions) -> ReportResult:
 
 def run(opts: RunOptions) -> int:
     """Process every input of `opts.raw`; returns the exit code (0 ok, 1 any report failed,
-    3 another run holds the output folders)."""
+    2 a missing or incomplete validation suite or an output folder that cannot be written,
+    3 another run holds the output folders, 130 interrupted)."""
     try:
         with lock.held(opts.processed):
             return _run(opts)
     except lock.Busy as err:
         log.error("%s", err)
         return 3
+    except lock.Unwritable as err:
+        log.error("%s", err)
+        return 2
     except validate.SuiteMissing as err:
         log.error("%s; nothing is published unvalidated", err)
         return 2
+    except KeyboardInterrupt:
+        log.error("interrupted: %s keeps what was published before and every report written so far; "
+                  "a write under way is finished by the next run", opts.processed)
+        return 130
 
 
 def _run(opts: RunOptions) -> int:
     started = time.perf_counter()
-    write.recover(opts.processed)
     validate.check_suites()
+    write.recover(opts.processed)
     clock = Clock()
 
     def import_gx() -> None:
@@ -205,7 +213,7 @@ def _run(opts: RunOptions) -> int:
         written_all = publish_all(publish, verdicts, opts.processed, opts.interim, opts.workers) if publish else []
     failures += sum(not w for w in written_all)
     if not opts.only:
-        _withdraw_stale(opts, published, seen, read_ok, unknown_failures)
+        failures += _withdraw_stale(opts, published, seen, read_ok, unknown_failures)
     outcome.write_report(opts.interim, opts.root, results, publish, verdicts if publish else {}, written_all)
     outcome.write_stats(opts.interim, results, extracted, clock.seconds, time.perf_counter() - started)
     log.info("done: %s", outcome.summary(results, publish, verdicts if publish else {}, written_all, failures))
@@ -213,9 +221,10 @@ def _run(opts: RunOptions) -> int:
 
 
 def _withdraw_stale(opts: RunOptions, published: dict[str, dict[str, Any]], seen: set[str],
-                    read_ok: set[str], unknown_failures: list[str]) -> None:
+                    read_ok: set[str], unknown_failures: list[str]) -> int:
     """Remove the reports whose input is really gone from `raw/` (or now holds another report);
-    never in a run where an input failed before it could be identified (it may be the one)."""
+    never in a run where an input failed before it could be identified (it may be the one).
+    Returns how many could not be removed (they stay published, and are logged)."""
     stale = []
     for rid, record in published.items():
         if rid in seen:
@@ -226,9 +235,15 @@ def _withdraw_stale(opts: RunOptions, published: dict[str, dict[str, Any]], seen
     if stale and unknown_failures:
         log.warning("not removing %s although their inputs are gone: %s failed before it could be identified",
                     ", ".join(sorted(stale)), ", ".join(map(safe, unknown_failures)))
-        return
+        return 0
+    failed = 0
     for rid in sorted(stale):
         log.info("%s: its input is gone from %s; removing its rows", rid, opts.raw)
-        write.remove_report(opts.processed, rid)
+        try:
+            write.remove_report(opts.processed, rid)
+        except OSError as err:
+            log.error("%s: not removed: %s", rid, err)
+            failed += 1
+    return failed
 
 

@@ -32,12 +32,16 @@ def failed_report_row(res: ReportResult, report_id: str | None = None) -> Record
 
 def publish_failed(res: ReportResult, report_id: str | None, processed: Path) -> str:
     """Commit a failed input's `reports` row (and the anomalies it had) under `report_id`, or
-    an id of its own; returns the id it was published under."""
+    an id of its own; returns the id it was published under (or would have been, when the
+    commit fails: then what was published for it stays, and the failure is logged)."""
     row = failed_report_row(res, report_id)
     tables = {"reports": to_table("reports", [row])}
     if res.datasets.get("anomalias"):
         tables["anomalias"] = to_table("anomalias", res.datasets["anomalias"], row.get("anio_fiscal"))
-    write.commit_report(processed, row["report_id"], tables, commit_record(res, "failed"))
+    try:
+        write.commit_report(processed, row["report_id"], tables, commit_record(res, "failed"))
+    except OSError as err:
+        log.error("%s: its failure not written: %s", row["report_id"], err)
     return str(row["report_id"])
 
 

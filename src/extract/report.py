@@ -183,7 +183,8 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
                 for p, r in sorted(doc.ocr.items())}}, "lines", ([ln.page, ln.line, ln.text] for ln in doc.lines))
     sink = Sink(rid)
     if doc.removed_controls:
-        sink.add("ingest", f"{doc.removed_controls} control character(s) (NUL and the like) removed from the text")
+        sink.add("ingest", f"{doc.removed_controls} invisible or control character(s) (NUL, zero-width, soft "
+                 "hyphen, bidi controls) removed from the text")
     for page in doc.unread_pages:
         sink.add("ingest", f"page {page} has no text layer and was not read: OCR is not installed; {INSTALL_HINT}",
                  location=f"page {page}")

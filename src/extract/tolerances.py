@@ -117,8 +117,9 @@ MIN_VALUE_LINES = 2
 DELIMITED_MIN_CELLS = 3
 
 # --- batches ----------------------------------------------------------------------------------
-#: Share of their table values a PDF and a text must share to be one report (the text its
-#: extraction); less, and two inputs claiming one report are a conflict.
+#: Share of their table values a scan (every figure read by OCR) and a PDF with a text layer
+#: must share to be one report (the scan a copy); less, and they are a conflict. A PDF and a
+#: text are one report only when every table figure agrees (`duplicates._twins`).
 TWIN_OVERLAP = 0.5
 #: Seconds since its last modification an input must have been left alone, when it was read,
 #: for its size, time and inode to stand for its digest in the next run (a file still being

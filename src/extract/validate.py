@@ -12,17 +12,19 @@ import gc
 import json
 import logging
 import multiprocessing
+import os
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from extract import reconcile
-from extract.contract import SCHEMAS, to_table
+from extract import engines, reconcile
+from extract.contract import COUNT, MONEY, SCHEMAS, to_table
 from extract.model import ReportResult
 from extract.verdicts import Finding, Verdict, finish
 
@@ -32,7 +34,8 @@ EXPECTATIONS = Path(__file__).resolve().parent / "expectations"  # package data;
 
 
 class SuiteMissing(RuntimeError):
-    """A dataset has no readable validation suite: the run stops, nothing is published unchecked."""
+    """A dataset has no readable validation suite, or one without what the contract requires:
+    the run stops, nothing is published unchecked."""
 
 
 def suites_dir() -> Path:
@@ -40,13 +43,68 @@ def suites_dir() -> Path:
 
 
 def check_suites() -> None:
-    """Raise SuiteMissing unless every dataset of the contract has a readable suite."""
+    """Raise SuiteMissing unless every dataset of the contract has a readable suite holding
+    what `required` asks of it."""
     for dataset in [*SCHEMAS, CHECKS]:
         path = suites_dir() / f"{dataset}.json"
         try:
-            json.loads(path.read_text("utf-8"))["expectations"]
+            expectations = json.loads(path.read_text("utf-8"))["expectations"]
+            if not all(isinstance(e, dict) and isinstance(e["type"], str) and isinstance(e["kwargs"], dict)
+                       and e.get("severity", "critical") in ("critical", "warning", "info") for e in expectations):
+                raise ValueError("an expectation without a type, kwargs or a known severity")
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise SuiteMissing(f"validation suite {path} is missing or unreadable ({err})") from err
+        lacking = [what for what, holds in required(dataset) if not any(holds(e) for e in expectations)]
+        if lacking:
+            raise SuiteMissing(f"validation suite {path} lacks what the contract requires of {dataset}: "
+                               + "; ".join(lacking))
+
+
+Rule = Callable[[dict[str, Any]], bool]  # whether an expectation (as in a suite's JSON) holds a requirement
+
+
+def required(dataset: str) -> list[tuple[str, Rule]]:
+    """What a suite must hold whatever else it checks (an emptied suite would publish anything),
+    each as (what, whether an expectation holds it), from the contract: its exact column set
+    (with `LAG` where rows have a year), `report_id` not null, and, in a dataset of figures read
+    from a report (one with provenance), each money and count column non-negative; all
+    critical. The reconciliations' suite: each check within its tolerance, none left uncomputed."""
+    if dataset == CHECKS:
+        return [_rule("expect_column_pair_values_a_to_be_greater_than_b", "warning",
+                      column_A="tolerancia", column_B="diferencia", or_equal=True),
+                _rule("expect_column_values_to_not_be_null", "warning", column="diferencia")]
+    schema = SCHEMAS[dataset]
+    columns = [*schema.names, *([LAG] if "anio" in schema.names else [])]
+    rules = [_rule("expect_table_columns_to_match_set", "critical", f"the columns of the contract's {dataset}",
+                   column_set=columns, exact_match=True),
+             _rule("expect_column_values_to_not_be_null", "critical", column="report_id")]
+    if "source_page" in schema.names:
+        rules += [_rule("expect_column_values_to_be_between", "critical", column=f.name, min_value=0)
+                  for f in schema if f.type in (MONEY, COUNT)]
+    return rules
+
+
+def _rule(kind: str, severity: str, shown: str | None = None, **kwargs: Any) -> tuple[str, Rule]:
+    """The requirement of an expectation of type `kind` and `severity` with `kwargs` (a list
+    as a set, `min_value` as the least lower bound), on every row (no `mostly` below 1, no
+    `row_condition`); named `kind(shown or kwargs)`."""
+
+    def fits(key: str, given: Any, wanted: Any) -> bool:
+        if key == "min_value":
+            return isinstance(given, int | float) and given >= wanted
+        if isinstance(wanted, list):
+            return isinstance(given, list) and sorted(map(str, given)) == sorted(wanted)
+        return bool(given == wanted)
+
+    def holds(e: dict[str, Any]) -> bool:
+        given = e["kwargs"]
+        return (e["type"] == kind and e.get("severity", "critical") == severity
+                and all(fits(k, given.get(k), v) for k, v in kwargs.items())
+                and "row_condition" not in given and given.get("mostly", 1) == 1)
+
+    bound = {"min_value": ">= 0"}
+    shown = shown or ", ".join(f"{k} {bound[k]}" if k in bound else f"{k}={v}" for k, v in kwargs.items())
+    return f"{kind}({shown}, {severity})", holds
 
 
 @cache
@@ -205,13 +263,14 @@ def _dataset_of_batch(dataset: str) -> dict[str, list[Finding]]:
 
 def _each_dataset(names: list[str], results: list[ReportResult], workers: int) -> list[dict[str, list[Finding]]]:
     """`_dataset` of each name, in order: here, or on `workers` processes forked from this one
-    (they inherit GX and the batch; only findings travel back). A pool that cannot start or
-    breaks leaves the work to this process."""
+    (they inherit GX and the batch; only findings travel back; they end with this process). A
+    pool that cannot start or breaks leaves the work to this process."""
     if workers > 1 and len(names) > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _BATCH
         _BATCH = results
         try:
-            with ProcessPoolExecutor(min(workers, len(names)), mp_context=multiprocessing.get_context("fork")) as pool:
+            with ProcessPoolExecutor(min(workers, len(names)), mp_context=multiprocessing.get_context("fork"),
+                                     initializer=partial(engines.tie_to_parent, os.getpid())) as pool:
                 return list(pool.map(_dataset_of_batch, names))
         except (BrokenProcessPool, OSError) as err:
             log.warning("validating in this process alone (%s)", err or type(err).__name__)

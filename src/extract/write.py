@@ -3,9 +3,11 @@
 A report's datasets are first written (and fsynced) to `processed/.staging/<report_id>/`, then
 a COMMIT marker is written, then each file is moved into place with an atomic rename and the
 partitions of the datasets the commit does not hold are removed (a failed or quarantined
-report keeps no data rows). A run killed before the marker leaves the staging folder behind,
-which the next run deletes; a run killed after it is rolled forward by the next run. Either way
-no report is ever half-written.
+report keeps no data rows). What a commit replaces or removes is kept aside in the staging
+folder (`old/`) until every move is done: a move that fails puts back what was moved, so the
+report's datasets are all new or all as before. A run killed before the marker leaves the
+staging folder behind, which the next run deletes; a run killed after it is rolled forward by
+the next run (or, if that fails, back). Either way no report is ever half-written.
 
 The record of what was published (input file, its sha256, the cache key of the extraction)
 travels in the same commit, as `reports/report_id=<id>/_source.json` (a name Parquet readers
@@ -58,13 +60,22 @@ def _fsync_write(path: Path, data: bytes) -> None:
 
 
 RECORD = "_source.json"
+OLD = "old"  # in a staging folder: what its commit replaces or removes, until the commit is done
+
+
+class CommitFailed(OSError):
+    """A report's datasets could not all be moved into place."""
 
 
 def commit_report(processed: Path, report_id: str, tables: dict[str, pa.Table],
                   record: dict[str, Any] | None = None) -> None:
     """Write every dataset of one report atomically, and its publication `record` with them
-    (see module docstring); datasets not in `tables` lose this report's rows."""
+    (see module docstring); datasets not in `tables` lose this report's rows. Raises
+    CommitFailed when the datasets could not be moved into place (what was published stays)."""
     stage = processed / STAGING / report_id
+    if (stage / COMMIT).exists():
+        raise CommitFailed(f"an earlier write of {report_id} is unfinished in {stage}; "
+                           "what was published for it is kept")
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
@@ -76,7 +87,7 @@ def commit_report(processed: Path, report_id: str, tables: dict[str, pa.Table],
     if record is not None:
         _fsync_write(stage / RECORD, json.dumps(record, sort_keys=True).encode())
     marker = stage / f"{COMMIT}.tmp"
-    _fsync_write(marker, json.dumps(sorted(tables)).encode())
+    _fsync_write(marker, json.dumps([*sorted(tables), *([RECORD] if record is not None else [])]).encode())
     _fsync(stage)
     os.replace(marker, stage / COMMIT)
     _apply(processed, stage)
@@ -91,23 +102,81 @@ def _fsync(path: Path) -> None:
 
 
 def _apply(processed: Path, stage: Path) -> None:
-    """Move a committed report into place (idempotent: a roll-forward redoes what is left)."""
-    report_id = stage.name
-    datasets = json.loads((stage / COMMIT).read_text())
-    for dataset in datasets:
-        src = stage / f"{dataset}.parquet"
-        if not src.exists():  # moved before an interruption
+    """Move a committed report into place, or, when a move fails, put back what was moved and
+    raise CommitFailed (the staging folder is kept for the next run only if even that fails).
+    From any state a kill leaves, both directions work: a roll-forward redoes what is left."""
+    names = json.loads((stage / COMMIT).read_text())
+    datasets, record = [n for n in names if n != RECORD], RECORD in names
+    try:
+        _forward(processed, stage, datasets)
+    except OSError as err:
+        try:
+            _back(processed, stage, datasets, record)
+        except OSError as undo:
+            raise CommitFailed(f"its datasets could not be moved into place ({err}) nor put back ({undo}); "
+                               f"the next run finishes the write from {stage}") from err
+        _discard(stage)
+        raise CommitFailed(f"its datasets could not be moved into place ({err}); "
+                           "every one is as published before") from err
+    _discard(stage)
+
+
+def _moves(processed: Path, stage: Path, datasets: list[str]) -> list[tuple[Path, Path, Path]]:
+    """The file moves of a commit, in order, as (staged file, its place, where what it
+    replaces is kept); the publication record's last."""
+    rid = stage.name
+    return [*((stage / f"{d}.parquet", partition_dir(processed, d, rid) / PART, stage / OLD / d / PART)
+              for d in datasets),
+            (stage / RECORD, partition_dir(processed, "reports", rid) / RECORD, stage / OLD / "reports" / RECORD)]
+
+
+def _removals(processed: Path, stage: Path, datasets: list[str]) -> list[tuple[Path, Path]]:
+    """The partitions a commit removes, as (partition, where it is kept until the commit is done)."""
+    return [(partition_dir(processed, d, stage.name), stage / OLD / d) for d in SCHEMAS if d not in datasets]
+
+
+def _forward(processed: Path, stage: Path, datasets: list[str]) -> None:
+    """Each partition the commit does not hold moved aside; each staged file moved into place,
+    what it replaces linked aside first (copied where the folder takes no hard links)."""
+    for part, old in _removals(processed, stage, datasets):
+        if part.exists():
+            old.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(part, old)
+    for src, dest, old in _moves(processed, stage, datasets):
+        if not src.exists():  # moved before an interruption, or no record staged
             continue
-        dest = partition_dir(processed, dataset, report_id)
-        dest.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dest / PART)
-    for dataset in SCHEMAS:
-        part = partition_dir(processed, dataset, report_id)
-        if dataset not in datasets and part.exists():
-            shutil.rmtree(part)
-    record = stage / RECORD
-    if record.exists():
-        os.replace(record, partition_dir(processed, "reports", report_id) / RECORD)
+        if dest.exists() and not old.exists():
+            old.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(dest, old)
+            except OSError:
+                shutil.copy2(dest, old)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+
+
+def _back(processed: Path, stage: Path, datasets: list[str], record: bool) -> None:
+    """Undo `_forward` from wherever it stopped, last move first: each moved file back to the
+    stage and what it replaced back in place (a partition folder it made removed), then each
+    partition moved aside put back. `record`: whether the commit staged a publication record."""
+    moves = _moves(processed, stage, datasets)
+    for src, dest, old in reversed(moves if record else moves[:-1]):
+        if not src.exists() and dest.exists():
+            os.replace(dest, src)
+        if old.exists() and not dest.exists():
+            os.replace(old, dest)
+        elif not old.exists():
+            with contextlib.suppress(OSError):
+                dest.parent.rmdir()  # made by the commit: empty again
+    for part, old in _removals(processed, stage, datasets):
+        if old.exists() and not part.exists():
+            os.rename(old, part)
+
+
+def _discard(stage: Path) -> None:
+    """A staging folder whose commit is done or undone: its marker first (a kill after it
+    leaves nothing to roll forward), then the rest."""
+    (stage / COMMIT).unlink(missing_ok=True)
     shutil.rmtree(stage)
     with contextlib.suppress(OSError):
         stage.parent.rmdir()  # the staging root, once empty
@@ -125,17 +194,24 @@ def published_records(processed: Path) -> dict[str, dict[str, Any]]:
 
 
 def recover(processed: Path) -> None:
-    """Finish or undo what an interrupted run left in the staging folder."""
+    """Finish or undo what an interrupted run left in the staging folder; a report whose write
+    cannot be finished is rolled back or left for the next run, never stopping this one."""
     root = processed / STAGING
-    if not root.exists():
+    try:
+        stages = sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []
+    except OSError as err:
+        log.error("cannot read %s (%s): interrupted writes are left as they are", root, err.strerror)
         return
-    for stage in sorted(p for p in root.iterdir() if p.is_dir()):
-        if (stage / COMMIT).exists():
-            log.warning("recovering %s: finishing an interrupted write", stage.name)
-            _apply(processed, stage)
-        else:
-            log.warning("recovering %s: discarding an interrupted write", stage.name)
-            shutil.rmtree(stage)
+    for stage in stages:
+        try:
+            if (stage / COMMIT).exists():
+                log.warning("recovering %s: finishing an interrupted write", stage.name)
+                _apply(processed, stage)
+            else:
+                log.warning("recovering %s: discarding an interrupted write", stage.name)
+                shutil.rmtree(stage)
+        except (OSError, ValueError) as err:
+            log.error("recovering %s: %s", stage.name, err)
     with contextlib.suppress(OSError):
         root.rmdir()
 
@@ -150,11 +226,9 @@ def published_reports(processed: Path) -> set[str]:
 
 
 def remove_report(processed: Path, report_id: str) -> None:
-    """Drop every partition of a report (its input left `raw/`)."""
-    for d in processed.iterdir():
-        part = d / f"report_id={report_id}"
-        if part.exists():
-            shutil.rmtree(part)
+    """Drop every partition of a report (its input left `raw/`), all or none (a commit of
+    nothing); raises CommitFailed when they could not all be removed."""
+    commit_report(processed, report_id, {})
 
 
 def json_atomic(path: Path, obj: Any, default: Callable[[Any], Any] | None = None, levels: int = 2) -> None:

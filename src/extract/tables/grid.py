@@ -22,7 +22,7 @@ from extract.tables.header_words import header_key
 from extract.tables.lines import ACRONYM
 from extract.tables.roles import Roles, assign, column_hints
 from extract.tables.spec import Column, TableSpec
-from extract.textutil import ends_open, fold_ws, join_digit_groups, key, starts_lower
+from extract.textutil import ends_open, fold_ws, join_digit_groups, key, starts_lower, visible
 
 _YEAR_CELL = regex.compile(rf"^(?:[a-z]{{3}}[-/ ]?)?{YEAR}$", regex.IGNORECASE)
 _WRAPPED_HYPHEN = regex.compile(r"(?<=\w)-\s*\n\s*(?=\w)")  # `IESS-` / `DPL` in one cell
@@ -57,9 +57,9 @@ class Layout:
 
 
 def clean(cell: str | None) -> str:
-    """Cell text with wrapped lines joined (`IESS-` / `DPL` -> `IESS-DPL`), digit groups apart by
-    no-break spaces joined, and spaces folded."""
-    text = _WRAPPED_HYPHEN.sub("-", join_digit_groups(cell or ""))
+    """Cell text without invisible characters (PDF cells skip ingest), wrapped lines joined
+    (`IESS-` / `DPL` -> `IESS-DPL`), digit groups apart by no-break spaces joined, spaces folded."""
+    text = _WRAPPED_HYPHEN.sub("-", join_digit_groups(visible(cell or "")[0]))
     return fold_ws(text)
 
 

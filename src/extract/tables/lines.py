@@ -6,7 +6,7 @@ from __future__ import annotations
 import regex
 
 from extract.patterns import CURRENCY
-from extract.textutil import ends_open, fold_ws, starts_lower
+from extract.textutil import ends_open, fold_ws, lookalike_number, starts_lower
 
 VALUE = regex.compile(  # one value cell: a number, a percentage, a dash, `s/d`
     rf"^(?:[-−]?{CURRENCY}?[-−]?\d[\d.,]*%?(?:\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?|\({CURRENCY}?\d[\d.,]*%?\)|[-−–—]"
@@ -21,11 +21,12 @@ _SPACED_CURRENCY = regex.compile(rf"(?<![\w$])({CURRENCY})\s+(?=[-−(]?\d)")  #
 def split_values(text: str, limit: int) -> tuple[str, list[str]]:
     """Split `Sector privado 1.234.567 2.345.678` into label and up to `limit` trailing values.
     A footnote marker `(1)` after a value is part of it when the row has more values than
-    `limit` otherwise (`942 (1)`)."""
+    `limit` otherwise (`942 (1)`). A number with a look-alike in it (`1O9.787,52`) is a value
+    cell too, which its column refuses with the reason: never words of the label."""
     text = _SPACED_PERCENT.sub(r"\1%", text)
     tokens = _SPACED_CURRENCY.sub(r"\1", text).split()
     k = len(tokens)
-    while k and VALUE.match(tokens[k - 1]):
+    while k and (VALUE.match(tokens[k - 1]) or lookalike_number(tokens[k - 1])):
         k -= 1
     values = tokens[k:]
     i = len(values) - 1
