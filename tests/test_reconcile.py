@@ -167,12 +167,17 @@ def test_a_row_is_located_by_page_else_line() -> None:
     assert reconcile.where({}) is None
 
 
-def test_only_a_failed_critical_expectation_blocks_a_report() -> None:
+def test_only_a_failed_critical_expectation_withholds_and_only_of_the_report_blocks_it() -> None:
+    """A table's critical failure withholds that table (the report `partial`); one of the
+    report as a whole (its sections, its identity) blocks the report."""
     verdict = Verdict("r", [Finding("afiliados", "not_null", "critical", True),
                             Finding("afiliados", "reconcile", "warning", False, "printed 1 vs computed 2")])
-    assert not verdict.blocked and verdict.failed == []
+    assert not verdict.blocked and verdict.failed == [] and verdict.status("ok") == "ok"
     verdict.findings.append(Finding("presupuesto", "between", "critical", False, "150"))
-    assert verdict.blocked and verdict.failed == ["presupuesto: between"]
+    assert not verdict.blocked and verdict.failed == ["presupuesto: between"]
+    assert verdict.withheld == {"presupuesto": ["between"]} and verdict.status("ok") == "partial"
+    verdict.findings.append(Finding("secciones", "not_null", "critical", False))
+    assert verdict.blocked and verdict.withheld == {} and verdict.status("ok") == "quarantined"
 
 
 def test_a_verdict_becomes_validaciones_rows_and_a_quarantine_record() -> None:

@@ -35,7 +35,7 @@ def _verdict(res: ReportResult, tmp: Path):
 def test_sample_passes_every_critical_expectation(result: ReportResult, tmp_path: Path) -> None:
     res = copy.deepcopy(result)
     verdict = _verdict(res, tmp_path)
-    assert not verdict.blocked
+    assert not verdict.blocked and not verdict.withheld
     warnings = [f for f in verdict.findings if f.severity == "warning" and not f.success]
     # the report's own rounding: its pension amounts add up to 1 USD more than its total, and
     # three printed year-on-year changes differ by 1 USD from the amounts printed beside them
@@ -61,7 +61,7 @@ def test_absurd_budget_is_critical(result: ReportResult, tmp_path: Path) -> None
     def absurd(rows):
         rows[0]["codificado_usd"] = Decimal("9999999999999.99")
     verdict = _verdict(_mutated(result, "presupuesto", absurd), tmp_path)
-    assert verdict.blocked
+    assert not verdict.blocked and "presupuesto" in verdict.withheld  # that table alone
     assert any(f == "presupuesto: expect_column_values_to_be_between" for f in verdict.failed)
 
 
@@ -89,7 +89,7 @@ def test_removed_detail_row_is_a_warning(result: ReportResult, tmp_path: Path) -
     def drop(rows):
         del rows[0]
     verdict = _verdict(_mutated(result, "presupuesto", drop), tmp_path)
-    assert not verdict.blocked
+    assert not verdict.blocked and not verdict.withheld
     bad = [f for f in verdict.findings if not f.success and f.dataset == "presupuesto"]
     assert {f.expectation for f in bad} == {"reconcile_total:codificado_usd", "reconcile_total:devengado_usd"}
     assert all(f.severity == "warning" for f in bad)
@@ -110,7 +110,10 @@ def _impossible_budget(text: str) -> str:
     return text.replace("1.913.418,00", "9.999.999.999.999,99").replace("86.378.986,13", "10.000.084.465.568,12")
 
 
-def test_a_blocked_report_is_quarantined_its_old_rows_withdrawn_and_its_checks_published(tmp_path: Path) -> None:
+def test_a_table_that_fails_validation_is_withheld_alone_its_old_rows_withdrawn(tmp_path: Path) -> None:
+    """An impossible budget: that table (and the totals it failed with) is withheld for that
+    report only, `tablas` says `quarantined` and why, the report is `partial`; its other
+    datasets are published."""
     from conftest import read, run_on
 
     code, root = run_on(tmp_path, [RAW / "iess-loja-2024.txt"])
@@ -119,16 +122,22 @@ def test_a_blocked_report_is_quarantined_its_old_rows_withdrawn_and_its_checks_p
     text = (root / "raw" / "iess-loja-2024.txt").read_text("utf-8")
     (root / "raw" / "iess-loja-2024.txt").write_text(_impossible_budget(text), "utf-8")
     code, root = run_on(tmp_path, [])
-    assert code == 1
+    assert code == 0
     report = read(root, "reports").set_index("report_id").loc["iess-loja-2024"]
-    assert report["status"] == "quarantined"
-    assert "presupuesto: expect_column_values_to_be_between" in report["error"]
-    for dataset in ("presupuesto", "contratacion", "secciones", "totales"):
-        assert not (root / "processed" / dataset / "report_id=iess-loja-2024").exists(), dataset
+    assert report["status"] == "partial"
+    assert "presupuesto withheld: expect_column_values_to_be_between" in report["error"]
+    for dataset in ("presupuesto", "totales"):
+        assert not (root / "processed" / dataset / "report_id=iess-loja-2024").exists() or not len(
+            read(root, dataset)), dataset  # its earlier rows withdrawn, none published
+    assert len(read(root, "contratacion")) == 7 and len(read(root, "secciones")) > 0  # the others published
+    tablas = read(root, "tablas").set_index("dataset")
+    assert tablas.loc["presupuesto", "status"] == "quarantined"
+    assert "expect_column_values_to_be_between" in tablas.loc["presupuesto", "reason"]
+    assert tablas.loc["contratacion", "status"] == "found"
     checks = read(root, "validaciones")
     failed = checks[(checks.severity == "critical") & ~checks.success]
     assert "presupuesto" in set(failed.dataset) <= {"presupuesto", "totales"}  # its total is impossible too
-    assert len(read(root, "anomalias")) >= 1
+    assert any("withheld: failed validation" in p for p in read(root, "anomalias").problem)
     q = json.loads((root / "interim" / "iess-loja-2024" / "quarantine" / "quarantine.json").read_text())
     assert "presupuesto: expect_column_values_to_be_between" in q["failed"]
     # the file restored: the report is published again in full
@@ -169,8 +178,8 @@ def test_one_gx_pass_for_a_batch_gives_each_report_its_own_verdict(tmp_path: Pat
     alone = {r.report_id: outcome(validate_report(copy.deepcopy(r))) for r in (clean, warned, blocked)}
     together = validate_reports([copy.deepcopy(r) for r in (clean, warned, blocked)])
     assert {rid: outcome(v) for rid, v in together.items()} == alone
-    assert together["iess-azuay-2024"].blocked and not together["iess-loja-2024"].blocked
-    assert not together["iess-nacional-2024"].blocked
+    assert together["iess-azuay-2024"].withheld and not together["iess-loja-2024"].withheld
+    assert not together["iess-nacional-2024"].withheld
     assert any(f.severity == "warning" and not f.success for f in together["iess-nacional-2024"].findings)
     assert together["iess-azuay-2024"].failed == ["presupuesto: expect_column_values_to_be_between",
                                                   "totales: expect_column_values_to_be_between"]

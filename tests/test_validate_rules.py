@@ -170,8 +170,10 @@ def test_reconciliations_are_checked_for_reports_not_blocked_only(loja: ReportRe
     assert wrong.details is not None and wrong.details.startswith(off.datasets["totales"][0]["etiqueta"])
     assert wrong.observed.startswith("printed ") and " vs computed " in wrong.observed
     assert wrong.location is not None
-    assert verdicts["blocked"].checks == []
-    assert not any(f.expectation.startswith(("reconcile_total", "derived:")) for f in verdicts["blocked"].findings)
+    assert verdicts["blocked"].withheld.keys() == {"afiliados"}  # that table withheld: not reconciled
+    assert not any(c["dataset"] == "afiliados" for c in verdicts["blocked"].checks)
+    assert not any(f.expectation.startswith(("reconcile_total", "derived:")) and f.dataset == "afiliados"
+                   for f in verdicts["blocked"].findings)
 
 
 def test_a_missing_or_unreadable_suite_stops_the_run_naming_it(tmp_path: Path,
@@ -200,7 +202,7 @@ def test_validating_on_forked_processes_gives_the_same_verdicts(loja: ReportResu
     assert {rid: v.rows() for rid, v in side_by_side.items()} == {rid: v.rows() for rid, v in alone.items()}
     assert {rid: v.checks for rid, v in side_by_side.items()} == {rid: v.checks for rid, v in alone.items()}
     assert [r.datasets.get("anomalias") for r in twin] == [r.datasets.get("anomalias") for r in batch]
-    assert side_by_side["b"].blocked and not side_by_side["c"].blocked
+    assert "afiliados" in side_by_side["b"].withheld and not side_by_side["c"].withheld
 
 
 def test_a_report_without_a_dataset_another_has_is_validated_on_what_it_has(loja: ReportResult) -> None:
@@ -231,7 +233,7 @@ def test_without_a_pool_validation_runs_here_and_says_so(loja: ReportResult, mon
     bad.datasets["afiliados"][0]["afiliados"] = Decimal(-1)
     with caplog.at_level(logging.WARNING, logger="extract.validate"):
         verdicts = validate.validate_reports([bad, as_report(loja, "ok")], workers=2)
-    assert verdicts["bad"].blocked and not verdicts["ok"].blocked
+    assert "afiliados" in verdicts["bad"].withheld and not verdicts["ok"].withheld
     assert "validating in this process alone ([Errno 24] Too many open files)" in caplog.messages
 
 

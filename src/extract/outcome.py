@@ -25,8 +25,8 @@ def summary(results: list[ReportResult], publish: list[ReportResult], verdicts: 
     failed: raw/x.pdf (why)`, each failed file named, a cached failure too."""
     states: Counter[str] = Counter()
     for res, done in zip(publish, written, strict=True):
-        states["quarantined" if verdicts[res.report_id or ""].blocked else res.report["status"] if done
-               else "not written"] += 1
+        states[verdicts[res.report_id or ""].status(res.report["status"]) if done or verdicts[
+            res.report_id or ""].blocked else "not written"] += 1
     states["unchanged"] = sum(1 for r in results if not r.failed) - len(publish)
     states["failed"] = sum(1 for r in results if r.failed)
     warnings = sum(1 for v in verdicts.values() for f in v.findings if f.severity == "warning" and not f.success)
@@ -42,8 +42,8 @@ def write_report(interim: Path, root: Path, results: list[ReportResult], publish
     """`interim/report.html`: what became of each input of this run (`runreport`)."""
     statuses = {r.source_file: "failed" if r.failed else "unchanged" for r in results}
     for res, done in zip(publish, written, strict=True):
-        blocked = verdicts[res.report_id or ""].blocked
-        statuses[res.source_file] = "quarantined" if blocked else res.report["status"] if done else "not written"
+        verdict = verdicts[res.report_id or ""]
+        statuses[res.source_file] = verdict.status(res.report["status"]) if done or verdict.blocked else "not written"
     failed = {rid: [f for f in v.findings if not f.success] for rid, v in verdicts.items()}
     links = {r.source_file: f"{r.report_id}/{Path(r.source_file).name}" for r in results
              if r.report_id and (interim / r.report_id / Path(r.source_file).name).is_dir()}

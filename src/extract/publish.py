@@ -107,13 +107,38 @@ def _publish(item: _Publication, processed: Path, interim: Path) -> bool:
         _keep_interim(stage_out / "anomalias.json", anomalies)
         return False
     write.checks(interim, res.report_id, verdict.checks)
-    tables = {name: to_table(name, rows, year) for name, rows in res.datasets.items()}
-    tables["reports"] = to_table("reports", [res.report])
+    datasets, report = res.datasets, res.report
+    if verdict.withheld:
+        write.quarantine(interim / res.report_id / "quarantine", verdict.quarantined(res))
+        datasets, report = _withhold(res, verdict)
+    tables = {name: to_table(name, rows, year) for name, rows in datasets.items()}
+    tables["reports"] = to_table("reports", [report])
     tables["validaciones"] = to_table("validaciones", verdict.rows(), year)
-    write.commit_report(processed, res.report_id, tables, commit_record(res, res.report["status"]))
-    _keep_interim(stage_out / "anomalias.json", res.datasets.get("anomalias", []))
-    log.info("%s: write: %s (%s)", res.report_id, res.report["status"], safe(res.source_file))
+    write.commit_report(processed, res.report_id, tables, commit_record(res, report["status"]))
+    _keep_interim(stage_out / "anomalias.json", datasets.get("anomalias", []))
+    log.info("%s: write: %s (%s)", res.report_id, report["status"], safe(res.source_file))
     return True
+
+
+def _withhold(res: ReportResult, verdict: Verdict) -> tuple[dict[str, list[Record]], Record]:
+    """A report's datasets and `reports` row with the datasets validation withholds on their own
+    taken out (a table's totals with it), `tablas` saying `quarantined` and why, an anomaly
+    each, and the report `partial`."""
+    withheld = verdict.withheld
+    rid = res.report_id
+    reasons = {d: ", ".join(e) for d, e in withheld.items()}
+    datasets = {name: [] if name in withheld else list(rows) for name, rows in res.datasets.items()}
+    datasets["totales"] = [r for r in datasets.get("totales", []) if r.get("dataset") not in withheld]
+    datasets["tablas"] = [{**t, "status": "quarantined", "reason": f"failed validation: {reasons[t['dataset']]}"}
+                          if t["dataset"] in withheld else t for t in datasets.get("tablas", [])]
+    datasets["anomalias"] = [*datasets.get("anomalias", []), *(
+        {"report_id": rid, "stage": "validate", "dataset": d, "location": None, "raw_text": None,
+         "problem": f"withheld: failed validation ({why}); the report's other datasets are published"}
+        for d, why in reasons.items())]
+    log.error("%s: withheld by validation: %s", rid, "; ".join(f"{d} ({why})" for d, why in reasons.items()))
+    error = "; ".join(f"{d} withheld: {why}" for d, why in reasons.items())
+    return datasets, {**res.report, "status": verdict.status(res.report["status"]),
+                      "error": (f"{res.report['error']}; " if res.report.get("error") else "") + error}
 
 
 def _keep_interim(path: Path, anomalies: list[Record]) -> None:

@@ -20,7 +20,7 @@ table{border-collapse:collapse;margin:.5em 0 1.5em}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}
 td.found{background:#e8f5e9} td.not_found{background:#ffcdd2} td.no_section{color:#999}
-td.doubtful{background:#ffe0b2}
+td.doubtful{background:#ffe0b2} td.quarantined{background:#ffcdd2;font-weight:bold}
 td.stated_none{background:#f5f5f5} td.anomalies{background:#fff3cd} td.failed_checks{background:#ffe0b2}
 .status-failed,.status-quarantined{color:#b00020;font-weight:bold} .status-partial{color:#a15c00}
 code{font-size:12px}
@@ -34,6 +34,8 @@ _TABLE_LEGEND = {
     "failed_checks": "found, a validation check failed (listed under the report)",
     "not_found": "expected but not found: why is in its anomaly; (page) links a picture of where it was sought",
     "doubtful": "read but withheld: its columns or rows are not sure (the reason is in its anomaly)",
+    "quarantined": "read but withheld: it failed a critical validation (the expectation is in validaciones); "
+                   "the report's other tables are published",
     "stated_none": "the report says there is nothing to report",
     "no_section": "the report has no section for it",
 }

@@ -291,8 +291,11 @@ def _check_findings(results: list[ReportResult], verdicts: dict[str, Verdict]) -
     in one GX call of the `conciliaciones` suite; a failed row is a warning of its report."""
     rows: list[dict[str, Any]] = []
     for res in results:
-        if not verdicts[res.report_id or ""].blocked:
-            rows.extend({**c, "report_id": res.report_id or ""} for c in reconcile.checks(res.datasets))
+        verdict = verdicts[res.report_id or ""]
+        if not verdict.blocked:
+            kept = {name: data for name, data in res.datasets.items() if name not in verdict.withheld}
+            kept["totales"] = [t for t in kept.get("totales", []) if t.get("dataset") not in verdict.withheld]
+            rows.extend({**c, "report_id": res.report_id or ""} for c in reconcile.checks(kept))
     if not rows:
         return
     import pandas as pd

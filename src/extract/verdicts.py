@@ -7,9 +7,15 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from extract.contract import TABLE_DATASETS
 from extract.model import ReportResult
 
 log = logging.getLogger("extract.validate")
+
+#: Datasets a critical failure withholds on their own, the report's others published: a table's
+#: rows (with its totals), the totals, the narrative's figures. A failure of any other dataset
+#: (the report's identity, its sections) withholds the report.
+SEPARABLE = frozenset({*TABLE_DATASETS, "totales", "indicadores"})
 
 
 @dataclass
@@ -40,7 +46,27 @@ class Verdict:
 
     @property
     def blocked(self) -> bool:
-        return bool(self.failed)
+        """A critical failure of the report as a whole: the report is quarantined."""
+        return any(f.dataset not in SEPARABLE for f in self._critical)
+
+    @property
+    def withheld(self) -> dict[str, list[str]]:
+        """The datasets withheld on their own (a table's critical failure), each with the
+        expectations it failed; none when the report is blocked as a whole."""
+        out: dict[str, list[str]] = {}
+        if not self.blocked:
+            for f in self._critical:
+                out.setdefault(f.dataset, []).append(f.expectation)
+        return out
+
+    def status(self, extracted: str) -> str:
+        """The report's status as published: `quarantined` when blocked, `partial` when a
+        table is withheld, else the status extraction gave it."""
+        return "quarantined" if self.blocked else "partial" if self.withheld and extracted == "ok" else extracted
+
+    @property
+    def _critical(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "critical" and not f.success]
 
     def rows(self) -> list[dict[str, Any]]:
         """The `validaciones` rows of this verdict."""
@@ -49,7 +75,8 @@ class Verdict:
                  "details": f.details} for f in self.findings]
 
     def quarantined(self, res: ReportResult) -> dict[str, Any]:
-        """What is parked of a blocked report, and why (`write.quarantine`)."""
+        """What is parked of a blocked report, or of its withheld datasets, and why
+        (`write.quarantine`)."""
         return {"report_id": res.report_id, "source_file": res.source_file, "failed": self.failed,
                 "datasets": res.datasets, "findings": [f.__dict__ for f in self.findings if not f.success]}
 
