@@ -99,10 +99,6 @@ def test_a_percentage_column_is_one_without_its_percent_signs() -> None:
     assert _fields(_spec("presupuesto"), "Alfa Beta Gama Delta", rows)[2] == "ejecucion_pct"
 
 
-def test_digits_grouped_by_plain_spaces_are_doubted_not_read_as_columns() -> None:
-    spec = _spec("presupuesto")
-    rows = [["1", "913", "418,00", "87%"], ["68", "442", "917,08", "72%"]]
-    assert "grouped by plain spaces" in (assign(spec, rows, text_hints(spec, "Vigente Devengado %", 4)).doubt or "")
 
 
 @pytest.mark.parametrize(("text", "factor"), [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -179,3 +180,28 @@ def test_the_strategy_names_are_the_ones_find_builds() -> None:
     for name, build in find.READERS.items():
         reader = build(doc)
         assert reader.name == name and name.startswith(reader.method)
+
+
+def test_a_spec_that_does_not_load_stops_the_run_at_start_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """A broken spec is one error at start (exit 2, file and key named), never an unexpected
+    failure of every report; nothing is read or written."""
+    import logging
+
+    from conftest import RAW, run_on
+
+    from extract import pipeline
+
+    broken = _VALID["strategies"].replace('records = ["text-aligned-records"]\n[pdf]', 'records = "x"\n[pdf]')
+    real = specs.load
+
+    def load(name: str) -> dict:
+        return specs.parse(name, broken) if name == "strategies" else real(name)
+
+    monkeypatch.setattr(pipeline.specs, "load", load)
+    with caplog.at_level(logging.ERROR, logger="extract.pipeline"):
+        code, root = run_on(tmp_path, [RAW / "iess-loja-2024.txt"], workers=1)
+    assert code == 2
+    assert any("specs/strategies.toml: text.records must be a list of strings" in r.getMessage()
+               for r in caplog.records), caplog.text
+    assert not (root / "processed" / "reports").exists()

@@ -56,6 +56,8 @@ def test_more_document_codes_than_records_is_records_run_together() -> None:
     assert verify.more_records_than_rows(table, spec) is None
     row.fields["examen"] = f"EXAMEN {one.replace('0001', '0002')} OTRO EXAMEN"
     assert "2 document codes in 1 rows" in (verify.more_records_than_rows(table, spec) or "")
+    row.fields["examen"] = "EXAMEN ESPECIAL Rec. 4 CONTRALORÍA OTRO EXAMEN Rec. 2"
+    assert "2 `Rec. N` markers in 1 rows" in (verify.more_records_than_rows(table, spec) or "")
 
 
 def test_details_that_miss_their_printed_total_are_a_value_misread() -> None:
@@ -75,3 +77,10 @@ def test_a_label_ending_in_digits_is_a_number_cut_by_spaces() -> None:
     assert "ends in digits" in (verify.label_ends_in_digits(table, _spec("contratacion")) or "")
     rows[0].label = "Ínfima Cuantía"
     assert verify.label_ends_in_digits(table, _spec("contratacion")) is None
+
+
+def test_cells_that_are_one_numbers_digit_groups_are_doubtful() -> None:
+    rows = [RawRow("Fondo Salud", ["1", "913", "418,00", "87%"]),
+            RawRow("Fondo Campesino", ["68", "442", "917,08", "72%"])]
+    assert "grouped by plain spaces" in (verify.digit_groups_in_cells(_budget(rows), _spec("presupuesto")) or "")
+    assert verify.digit_groups_in_cells(_budget(GOOD), _spec("presupuesto")) is None

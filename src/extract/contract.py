@@ -6,8 +6,9 @@ from typing import Any
 
 import pyarrow as pa
 
-# 1.1: anio_fiscal everywhere, tablas, status quarantined; 1.2: tablas reason, unidad, status doubtful
-CONTRACT_VERSION = "1.2.0"
+# 1.1: anio_fiscal everywhere, tablas, status quarantined; 1.2: tablas reason, unidad, status doubtful;
+# 1.3: canonical category ids (`<column>_id`, from specs/vocabularies/) beside each categorical column
+CONTRACT_VERSION = "1.3.0"
 
 MONEY = pa.decimal128(18, 2)
 PCT = pa.decimal128(7, 2)
@@ -34,28 +35,28 @@ _COLUMNS: dict[str, list[tuple[str, pa.DataType]]] = {
         ("orden", COUNT), ("start_page", pa.int32()), ("start_line", pa.int32()),
     ],
     "afiliados": [
-        ("report_id", TEXT), ("sector", TEXT), ("tipo_afiliado", TEXT), ("anio", YEAR),
-        ("afiliados", COUNT), *PROVENANCE,
+        ("report_id", TEXT), ("sector", TEXT), ("sector_id", TEXT), ("tipo_afiliado", TEXT),
+        ("tipo_afiliado_id", TEXT), ("anio", YEAR), ("afiliados", COUNT), *PROVENANCE,
     ],
     "pensionistas": [
-        ("report_id", TEXT), ("seguro", TEXT), ("prestacion", TEXT), ("anio", YEAR),
-        ("pensionistas", COUNT), *PROVENANCE,
+        ("report_id", TEXT), ("seguro", TEXT), ("seguro_id", TEXT), ("prestacion", TEXT),
+        ("prestacion_id", TEXT), ("anio", YEAR), ("pensionistas", COUNT), *PROVENANCE,
     ],
     "pensiones_montos": [
-        ("report_id", TEXT), ("seguro", TEXT), ("prestacion", TEXT), ("anio", YEAR),
-        ("monto_usd", MONEY), *PROVENANCE,
+        ("report_id", TEXT), ("seguro", TEXT), ("seguro_id", TEXT), ("prestacion", TEXT),
+        ("prestacion_id", TEXT), ("anio", YEAR), ("monto_usd", MONEY), *PROVENANCE,
     ],
     "contratacion": [
-        ("report_id", TEXT), ("tipo_contratacion", TEXT), ("estado", TEXT), ("procesos", COUNT),
-        ("valor_usd", MONEY), *PROVENANCE,
+        ("report_id", TEXT), ("tipo_contratacion", TEXT), ("tipo_contratacion_id", TEXT), ("estado", TEXT),
+        ("procesos", COUNT), ("valor_usd", MONEY), *PROVENANCE,
     ],
     "presupuesto": [
         ("report_id", TEXT), ("codigo", TEXT), ("unidad", TEXT), ("codificado_usd", MONEY),
         ("devengado_usd", MONEY), ("ejecucion_pct", PCT), *PROVENANCE,
     ],
     "recomendaciones": [
-        ("report_id", TEXT), ("ente_control", TEXT), ("examen", TEXT), ("documento", TEXT),
-        ("recomendaciones", COUNT), *PROVENANCE,
+        ("report_id", TEXT), ("ente_control", TEXT), ("ente_control_id", TEXT), ("examen", TEXT),
+        ("documento", TEXT), ("recomendaciones", COUNT), *PROVENANCE,
     ],
     "enajenacion": [
         ("report_id", TEXT), ("tipo", TEXT), ("cantidad", COUNT), ("valor_usd", MONEY),

@@ -12,6 +12,7 @@ from pathlib import Path
 import regex
 
 from extract import runreport, write
+from extract.holdings import Holdings
 from extract.model import ReportResult
 from extract.textutil import safe
 from extract.verdicts import Verdict
@@ -20,9 +21,10 @@ log = logging.getLogger("extract.pipeline")
 
 
 def summary(results: list[ReportResult], publish: list[ReportResult], verdicts: dict[str, Verdict],
-            written: list[bool], failures: int) -> str:
+            written: list[bool], failures: int, held: Holdings, changed: list[str]) -> str:
     """`4 report(s): 2 ok, 1 partial, 1 failed; 6 validation warning(s), 12 anomalies ...;
-    failed: raw/x.pdf (why)`, each failed file named, a cached failure too."""
+    failed: raw/x.pdf (why)`, each failed file named, a cached failure too; then what
+    `processed/` holds as a whole and which reports this run changed."""
     states: Counter[str] = Counter()
     for res, done in zip(publish, written, strict=True):
         states[verdicts[res.report_id or ""].status(res.report["status"]) if done or verdicts[
@@ -34,11 +36,12 @@ def summary(results: list[ReportResult], publish: list[ReportResult], verdicts: 
     parts = ", ".join(f"{n} {state}" for state, n in states.items() if n)
     failed = "".join(f"; failed: {safe(r.source_file)} ({r.error})" for r in results if r.failed)
     return (f"{len(results)} report(s): {parts or 'none'}; {warnings} validation warning(s), {anomalies} "
-            f"anomalies in what was written (see processed/validaciones, processed/anomalias){failed}")
+            f"anomalies in what was written{failed}; {held.line()} (see processed/validaciones, "
+            f"processed/anomalias, processed/tablas); changed by this run: {', '.join(changed) or 'none'}")
 
 
 def write_report(interim: Path, root: Path, results: list[ReportResult], publish: list[ReportResult],
-                 verdicts: dict[str, Verdict], written: list[bool]) -> None:
+                 verdicts: dict[str, Verdict], written: list[bool], held: Holdings) -> None:
     """`interim/report.html`: what became of each input of this run (`runreport`)."""
     statuses = {r.source_file: "failed" if r.failed else "unchanged" for r in results}
     for res, done in zip(publish, written, strict=True):
@@ -50,7 +53,7 @@ def write_report(interim: Path, root: Path, results: list[ReportResult], publish
     pictures = _not_found_pages(interim, root, results)
     try:
         write.text_atomic(interim / "report.html",
-                          runreport.render(results, statuses, failed, links, pictures))
+                          runreport.render(results, statuses, failed, links, pictures, held.line()))
     except OSError as err:
         log.warning("run report not written to %s (%s)", interim, err.strerror)
 
@@ -83,10 +86,13 @@ def _not_found_pages(interim: Path, root: Path, results: list[ReportResult]) -> 
 
 
 def write_stats(interim: Path, results: list[ReportResult], extracted: list[ReportResult],
-                run_stages: dict[str, float], seconds: float) -> None:
-    """`interim/run.json`: seconds per run stage and per report's stage, and how many inputs
-    were extracted beyond one per report (`duplicate_extractions`); best effort."""
+                run_stages: dict[str, float], seconds: float, held: Holdings, changed: list[str]) -> None:
+    """`interim/run.json`: seconds per run stage and per report's stage, how many inputs were
+    extracted beyond one per report (`duplicate_extractions`), what `processed/` holds and which
+    reports this run changed; best effort."""
     stats = {
+        "processed": held.as_json(),
+        "changed": changed,
         "seconds": seconds,
         "run_stages": run_stages,
         "reports": [{"report_id": r.report_id, "source_file": r.source_file, "cached": r.cached,

@@ -14,11 +14,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from extract import duplicates, engines, lock, outcome, validate, write
+from extract import categories, charts, database, duplicates, engines, holdings, lock, outcome, specs, validate, write
 from extract.inputs import Digest, Job, known, list_inputs, remember
 from extract.model import ReportResult
 from extract.publish import publish_all, publish_failed
 from extract.report import Clock, Limits, cached_result, extract_report, limit_memory, relative
+from extract.specs.schema import SpecError
+from extract.tables.spec import load_specs
 from extract.textutil import safe
 
 log = logging.getLogger("extract.pipeline")
@@ -116,11 +118,21 @@ def _failed_job(job: Job, err: BaseException, opts: RunOptions) -> ReportResult:
                         fault=True)
 
 
+def check_specs() -> None:
+    """Every spec shipped loads, once, before any input is read: a mistake in one is a
+    SpecError naming its file and key at start, never a failure of every report."""
+    load_specs()
+    for name in ("strategies", "sections", "indicators", "expected"):
+        specs.load(name)
+    categories.vocabularies()
+
+
 def run(opts: RunOptions) -> int:
     """Process every input of `opts.raw`; returns the exit code (0 ok, 1 any report failed,
-    2 a missing or incomplete validation suite or an output folder that cannot be written,
-    3 another run holds the output folders, 130 interrupted)."""
+    2 a spec that does not load, a missing or incomplete validation suite or an output folder
+    that cannot be written, 3 another run holds the output folders, 130 interrupted)."""
     try:
+        check_specs()
         with lock.held(opts.processed):
             return _run(opts)
     except lock.Busy as err:
@@ -131,6 +143,9 @@ def run(opts: RunOptions) -> int:
         return 2
     except validate.SuiteMissing as err:
         log.error("%s; nothing is published unvalidated", err)
+        return 2
+    except SpecError as err:
+        log.error("%s; no report is read with a spec that does not load", err)
         return 2
     except KeyboardInterrupt:
         log.error("interrupted: %s keeps what was published before and every report written so far; "
@@ -214,9 +229,19 @@ def _run(opts: RunOptions) -> int:
     failures += sum(not w for w in written_all)
     if not opts.only:
         failures += _withdraw_stale(opts, published, seen, read_ok, unknown_failures)
-    outcome.write_report(opts.interim, opts.root, results, publish, verdicts if publish else {}, written_all)
-    outcome.write_stats(opts.interim, results, extracted, clock.seconds, time.perf_counter() - started)
-    log.info("done: %s", outcome.summary(results, publish, verdicts if publish else {}, written_all, failures))
+    with clock("database"):
+        try:
+            database.write(opts.processed)
+        except database.NotWritten as err:
+            log.error("%s", err)  # the datasets are published; the next run writes it again
+    held = holdings.read(opts.processed)
+    changed = [res.report_id or "" for res, done in zip(publish, written_all, strict=True) if done]
+    outcome.write_report(opts.interim, opts.root, results, publish, verdicts if publish else {}, written_all, held)
+    charts.write(opts.interim, opts.processed)
+    outcome.write_stats(opts.interim, results, extracted, clock.seconds, time.perf_counter() - started, held,
+                        changed)
+    log.info("done: %s", outcome.summary(results, publish, verdicts if publish else {}, written_all, failures,
+                                         held, changed))
     return 1 if failures else 0
 
 

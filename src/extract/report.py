@@ -1,6 +1,6 @@
 """The per-report work: one input file through ingest → sections → tables → normalise →
-indicators, a pure function of the file (stage outputs go to `interim/`, the result to the
-cache); `pipeline.py` maps it over a batch."""
+categories → indicators, a pure function of the file (stage outputs go to `interim/`, the
+result to the cache); `pipeline.py` maps it over a batch."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from extract import cache, indicators, sections, specs, stream_order, tolerances
+from extract import cache, categories, indicators, sections, specs, stream_order, tolerances
 from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, Unidentified, ingest
 from extract.inputs import Digest, identity, stamp
@@ -217,6 +217,8 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
             details, totals = normalise(doc, by_name[table.spec], table, sink)
             data[table.dataset] = details
             data["totales"].extend(totals)
+    with clock("categories"):
+        categories.assign(data, sink)
     with clock("indicators"):
         headings = frozenset(i for s in secs for i in s.title_lines)
         data["indicadores"] = indicators.extract(doc, sink, headings)

@@ -2,7 +2,8 @@
 that says what happened to each report of the last run: a reports x datasets matrix (rows,
 method, table status; coloured where a table was not found, has anomalies or failed checks,
 with a legend of the colours and statuses), then every anomaly and failed check with its page
-or line and raw text, and links to the report's stage files in `interim/`."""
+or line and raw text, and links to the report's stage files in `interim/` and to the charts
+page beside it (`charts.py`)."""
 
 from __future__ import annotations
 
@@ -52,12 +53,14 @@ _STATUS_LEGEND = {
 
 
 def render(results: list[ReportResult], statuses: dict[str, str], failed_checks: dict[str, list[Any]],
-           interim_links: dict[str, str], pictures: dict[tuple[str, str], str] | None = None) -> str:
+           interim_links: dict[str, str], pictures: dict[tuple[str, str], str] | None = None,
+           holds: str = "") -> str:
     """The page for a run: `statuses` says what became of each report (ok, partial,
     quarantined, failed, unchanged) by its result's source file; `failed_checks` the failed
     validation findings by report id; `interim_links` each source file's stage folder, and
     `pictures` the `extract debug` picture of where a table was not found (by source file and
-    dataset), relative to the page."""
+    dataset), relative to the page; `holds`, what `processed/` holds as a whole (a re-run that
+    changed nothing still shows its warnings and withheld tables)."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     counts: dict[str, int] = {}
     for status in statuses.values():
@@ -67,7 +70,9 @@ def render(results: list[ReportResult], statuses: dict[str, str], failed_checks:
            f"<h1>iess-extract run, {when}</h1>",
            f"<p id=summary>{len(results)} input(s): "
            + ", ".join(f"<span class=status-{escape(s)}>{n} {escape(s)}</span>" for s, n in sorted(counts.items()))
-           + "</p>", _matrix(results, statuses, failed_checks, interim_links, pictures or {}), _legend()]
+           + "</p>", f"<p id=holdings>{escape(holds)}</p>" if holds else "",
+           "<p><a href='charts.html'>Charts</a> compare the published reports.</p>",
+           _matrix(results, statuses, failed_checks, interim_links, pictures or {}), _legend()]
     for res in results:
         out.append(_details(res, statuses.get(res.source_file, ""), failed_checks.get(res.report_id or "", []),
                             interim_links.get(res.source_file)))

@@ -7,14 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import regex
-
 from extract import tolerances
 from extract.numbers import Convention, NumberError, cell_text, cell_value, column_convention
 from extract.tables.spec import Column
-
-_HEAD_GROUP = regex.compile(r"^\d{1,3}$")
-_NEXT_GROUP = regex.compile(r"^\d{3}(?:[.,]\d{1,2})?%?$")
 
 
 @dataclass(frozen=True)
@@ -88,13 +83,3 @@ def fits(slot: Column, prof: Profile) -> bool:
     if slot.keep and prof.negative:
         return False
     return not (slot.keep and prof.share_of_100 and prof.decimals)  # shares are no counts or amounts
-
-
-def spaced(cells: Sequence[Sequence[str]]) -> bool:
-    """Every row has a cell of one to three digits followed by one of three digits (and maybe
-    decimals): the groups of one number printed apart by plain spaces, not two columns."""
-    rows = len(cells[0]) if cells else 0
-    return rows >= 2 and any(
-        all(_HEAD_GROUP.match(cells[j][i].strip()) and _NEXT_GROUP.match(cells[j + 1][i].strip())
-            for i in range(rows))
-        for j in range(len(cells) - 1))

@@ -22,7 +22,7 @@ from extract.tables.checks import Check
 from extract.tables.hints import Hints, Key, key_of
 from extract.tables.hints import column_hints as column_hints
 from extract.tables.hints import text_hints as text_hints
-from extract.tables.kinds import Profile, fits, profile, spaced
+from extract.tables.kinds import Profile, fits, profile
 from extract.tables.spec import EXTRA_PREFIX, FISCAL_YEAR, Column, TableSpec
 
 
@@ -69,15 +69,10 @@ class Roles:
     best: Assignment | None
     runner_up: Assignment | None
     ambiguous: list[str]
-    profiles: list[Profile]
-    spaced: bool = False  # the cells look like one number's digit groups apart (`1 913 418,00`)
 
     @property
     def doubt(self) -> str | None:
         """Why the table cannot be published as read: the kept fields no evidence tells apart."""
-        if self.spaced:
-            return ("its values look like digits grouped by plain spaces (`1 913 418,00`), which are not read "
-                    "as one number: cells may be pieces of numbers")
         if not self.ambiguous:
             return None
         return (f"columns could not tell apart: {', '.join(self.ambiguous)} (their values, the spec's arithmetic "
@@ -112,13 +107,13 @@ def assign(spec: TableSpec, rows: Sequence[Sequence[str]], hints: Hints,
         if best is None or a.score > best.score:
             best = a
     if best is None:
-        return Roles([], None, None, [], profiles)
+        return Roles([], None, None, [])
     top = best
     rivals = [a for a in ranked if a.kept() != top.kept()]
     runner = max(rivals, key=lambda a: a.score, default=None)
     tied = [a for a in rivals if (a.arithmetic, a.header) == (top.arithmetic, top.header)]
     ambiguous = sorted({k[0] for a in tied for _, k in a.kept() ^ top.kept()})
-    return Roles(_columns(top, profiles), top, runner, ambiguous, profiles, spaced(cells))
+    return Roles(_columns(top, profiles), top, runner, ambiguous)
 
 
 def _columns(a: Assignment, profiles: Sequence[Profile]) -> list[Column]:

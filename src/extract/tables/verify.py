@@ -22,7 +22,8 @@ _VALUE_IN_LABEL = regex.compile(
     r"(?<![\w/])(?:\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+(?:[.,]\d+)?%)(?!\w)")
 _WORDS = regex.compile(r"\w+")
 _TRAILING_DIGITS = regex.compile(r"(?<=\s)\d{1,3}$")
-_NEXT_GROUP = regex.compile(r"^\d{3}(?:[.,]\d{1,2})?$")  # `109`, `787,52`: a number's next digit group
+_HEAD_GROUP = regex.compile(r"^\d{1,3}$")  # `1`, `913`: a number's first digit group
+_NEXT_GROUP = regex.compile(r"^\d{3}(?:[.,]\d{1,2})?%?$")  # `913`, `418,00`: a number's next digit group
 
 Rule = Callable[[RawTable, TableSpec], str | None]
 
@@ -56,6 +57,21 @@ def label_ends_in_digits(table: RawTable, spec: TableSpec) -> str | None:
     return None
 
 
+def digit_groups_in_cells(table: RawTable, spec: TableSpec) -> str | None:
+    """Every row has a cell of one to three digits followed by one of three digits (and maybe
+    decimals): the groups of one number printed apart by plain spaces (`1 913 418,00`), not two
+    columns."""
+    details = [r for r in table.rows if not r.total]
+    width = min((len(r.values) for r in details), default=0)
+    if len(details) < 2:
+        return None
+    for j in range(width - 1):
+        if all(_HEAD_GROUP.match(r.values[j].strip()) and _NEXT_GROUP.match(r.values[j + 1].strip()) for r in details):
+            return ("its values look like digits grouped by plain spaces (`1 913 418,00`), which are not read as "
+                    "one number: cells may be pieces of numbers")
+    return None
+
+
 def label_too_long(table: RawTable, spec: TableSpec) -> str | None:
     """A label (a unit's, a type's, a body's name) or group the length of a paragraph: rows
     or text run together."""
@@ -83,14 +99,16 @@ def header_in_cell(table: RawTable, spec: TableSpec) -> str | None:
 
 
 def more_records_than_rows(table: RawTable, spec: TableSpec) -> str | None:
-    """A records table whose document codes (`Memorando Nro. …`) count more records than it
-    has rows: records were run together."""
+    """A records table whose document codes (`Memorando Nro. …`) or `Rec. N` markers in its
+    text count more records than it has rows: records were run together."""
     if spec.records is None:
         return None
-    pattern = spec.records.document.pattern
-    found = sum(len(pattern.findall(t)) for r in table.rows for t in (r.label, *r.fields.values()) if t)
-    if found > len(table.rows):
-        return f"{found} document codes in {len(table.rows)} rows: records ran together"
+    texts = [t for r in table.rows for t in (r.label, *r.fields.values()) if t]
+    codes = sum(len(spec.records.document.pattern.findall(t)) for t in texts)
+    markers = sum(1 for t in texts for m in spec.records.count.pattern.finditer(t) if m["rec"])
+    for found, what in ((codes, "document codes"), (markers, "`Rec. N` markers")):
+        if found > len(table.rows):
+            return f"{found} {what} in {len(table.rows)} rows: records ran together"
     return None
 
 
@@ -122,8 +140,8 @@ def total_not_reconciled(table: RawTable, spec: TableSpec) -> str | None:
 
 
 #: The rules, in the order they are tried.
-RULES: tuple[Rule, ...] = (value_in_label, label_ends_in_digits, label_too_long, header_in_cell, more_records_than_rows,
-                           total_not_reconciled)
+RULES: tuple[Rule, ...] = (value_in_label, label_ends_in_digits, digit_groups_in_cells, label_too_long,
+                           header_in_cell, more_records_than_rows, total_not_reconciled)
 
 
 def doubt(table: RawTable, spec: TableSpec) -> str | None:
