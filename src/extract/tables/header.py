@@ -75,18 +75,21 @@ def _header(spec: TableSpec, lines: list[Line], columnwise: Callable[[list[str]]
             continue
         block, last, count = [line.text], i, 1
         done = names(spec, line.text)
+        kept = {i}  # lines that are header words: header-like, naming a column, or going on from one
         j = i + 1
         while j < len(lines) and count < tolerances.HEADER_MAX_LINES:
             t = lines[j].text.strip()
             if t:
-                if not header_like(t, spec) and (done or not _short_words(t)):
+                if _header_words(spec, t, last in kept):
+                    kept.add(j)
+                elif done or not _short_words(t):
                     break
                 block.append(t)
                 last, count = j, count + 1
                 done = done or names(spec, " ".join(block)) or bool(
                     columnwise and names(spec, columnwise([ln.text for ln in lines[i:j + 1]])))
             j += 1
-        while last > i and not header_like(lines[last].text, spec):
+        while last > i and last not in kept:
             block.pop()  # unknown words at the end belong to the first row's label
             last -= 1
             while last > i and not lines[last].text.strip():
@@ -99,6 +102,17 @@ def _header(spec: TableSpec, lines: list[Line], columnwise: Callable[[list[str]]
             if names(spec, text):
                 return HeaderMatch(i, last, text)
     return None
+
+
+def _header_words(spec: TableSpec, text: str, after_header: bool) -> bool:
+    """A line of a header: header-like, or naming one of the spec's columns without values
+    (`Variación interanual`), or going on in lowercase from a header line (`absoluta`); a group
+    label (`General (IVM)`) names none."""
+    if header_like(text, spec):
+        return True
+    if any(VALUE.match(t) and not _YEAR.match(t) for t in text.split()):
+        return False
+    return bool(spec.columns_from_header(text)) or (after_header and text[:1].islower() and _short_words(text))
 
 
 def _with_label_header(spec: TableSpec, lines: list[Line], found: HeaderMatch) -> HeaderMatch:

@@ -83,8 +83,8 @@ class TextRows(Strategy):
             folded = key(text)
             if spec.ends(folded):
                 break
-            if header_like(text, spec):
-                pending, pending_at = [], []
+            if header_like(text, spec) and not _continued(lines, idx):
+                pending, pending_at = [], []  # the header printed again (a page break)
                 continue
             if n > 1 and _PAGE_NUMBER.fullmatch(text):
                 continue  # a page number between a group label and its rows keeps the label
@@ -158,6 +158,13 @@ class TextRows(Strategy):
 _OPEN_PREFIX = regex.compile(
     rf"^(?P<group>.+?\s(?:{'|'.join(sorted(CONNECTORS))}))\s+(?P<label>\p{{Lu}}.*)$"
 )
+
+
+def _continued(lines: list[Line], idx: int) -> bool:
+    """The next line with text goes on in lowercase (`Procedimiento` / `especial 1 9.333,40`):
+    line `idx` is a label's first part, whatever header word it is."""
+    nxt = next((ln.text.strip() for ln in lines[idx + 1:] if ln.text.strip()), "")
+    return starts_lower(nxt)
 
 
 def _first_label(table: RawTable, parts: list[list[str]]) -> None:
