@@ -96,7 +96,6 @@ NOT_YET = frozenset({
     "s283-contratacion-aligned-iess-tungurahua-2024",
     "s284-contratacion-aligned-iess-loja-2024",
     "s292-contratacion-aligned-iess-loja-2024",
-    "s332-enajenacion-text-iess-nacional-2024",
     "s333-enajenacion-text-iess-nacional-2023",
     "s351-enajenacion-markdown-iess-nacional-2023",
 })

@@ -84,3 +84,10 @@ def test_cells_that_are_one_numbers_digit_groups_are_doubtful() -> None:
             RawRow("Fondo Campesino", ["68", "442", "917,08", "72%"])]
     assert "grouped by plain spaces" in (verify.digit_groups_in_cells(_budget(rows), _spec("presupuesto")) or "")
     assert verify.digit_groups_in_cells(_budget(GOOD), _spec("presupuesto")) is None
+
+
+def test_two_values_in_one_cell_are_columns_run_together() -> None:
+    rows = [RawRow("Fondo Salud", ["1.000,00 800,00", "", "80%"]), *GOOD[1:]]
+    assert "a cell holds two values" in (verify.values_in_one_cell(_budget(rows), _spec("presupuesto")) or "")
+    footnoted = [RawRow("Fondo Salud", ["1.000,00 (1)", "800,00", "80%"]), *GOOD[1:]]
+    assert verify.values_in_one_cell(_budget(footnoted), _spec("presupuesto")) is None

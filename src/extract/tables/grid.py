@@ -64,8 +64,9 @@ def clean(cell: str | None) -> str:
 
 
 def _header_row(row: list[str]) -> bool:
+    """No cell holds values (`11,683.98 2`, two values one column took in, is values too)."""
     cells = [c for c in row if c]
-    return bool(cells) and all(not is_cell_value(c) or _YEAR_CELL.match(c) for c in cells)
+    return bool(cells) and all(_YEAR_CELL.match(c) or not all(map(is_cell_value, c.split())) for c in cells)
 
 
 def _fill_right(row: list[str]) -> list[str]:
@@ -95,7 +96,7 @@ def layout(spec: TableSpec, cells: list[list[str]], merged: bool = True) -> Layo
         return None
     sample = [[_cell(r, j) for j in value_cols] for r in cells[first:first + tolerances.BODY_SAMPLE_ROWS]
               if any(is_cell_value(_cell(r, j)) for j in value_cols)
-              and not TOTAL.match(key(_row_label(r, value_cols)))]
+              and not TOTAL.match(key(" ".join(c for c in r[:value_cols[0]] if c)))]
     best: Layout | None = None
     for size in range(1, min(tolerances.GRID_HEADER_MAX_ROWS, end) + 1):
         found = _layout_of(spec, cells[end - size:end], end, merged, value_cols, sample)
@@ -106,10 +107,6 @@ def layout(spec: TableSpec, cells: list[list[str]], merged: bool = True) -> Layo
 
 def _label_only(row: list[str]) -> bool:
     return bool(row) and bool(row[0]) and not any(row[1:])
-
-
-def _row_label(row: list[str], value_cols: list[int]) -> str:
-    return " ".join(c for c in row[:value_cols[0]] if c)
 
 
 def _value_columns(body: list[list[str]]) -> list[int]:

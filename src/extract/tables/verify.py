@@ -10,7 +10,7 @@ from decimal import Decimal
 import regex
 
 from extract import tolerances
-from extract.numbers import NumberError, cell_value, column_convention
+from extract.numbers import NumberError, cell_value, column_convention, is_cell_value
 from extract.patterns import GRAND_TOTAL
 from extract.tables.base import RawTable
 from extract.tables.spec import TableSpec
@@ -21,6 +21,7 @@ from extract.textutil import key
 _VALUE_IN_LABEL = regex.compile(
     r"(?<![\w/])(?:\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+(?:[.,]\d+)?%)(?!\w)")
 _WORDS = regex.compile(r"\w+")
+_FOOTNOTE = regex.compile(r"^\(\d{1,2}\)$")  # `942 (1)`: a value and its footnote marker
 _TRAILING_DIGITS = regex.compile(r"(?<=\s)\d{1,3}$")
 _HEAD_GROUP = regex.compile(r"^\d{1,3}$")  # `1`, `913`: a number's first digit group
 _NEXT_GROUP = regex.compile(r"^\d{3}(?:[.,]\d{1,2})?%?$")  # `913`, `418,00`: a number's next digit group
@@ -69,6 +70,17 @@ def digit_groups_in_cells(table: RawTable, spec: TableSpec) -> str | None:
         if all(_HEAD_GROUP.match(r.values[j].strip()) and _NEXT_GROUP.match(r.values[j + 1].strip()) for r in details):
             return ("its values look like digits grouped by plain spaces (`1 913 418,00`), which are not read as "
                     "one number: cells may be pieces of numbers")
+    return None
+
+
+def values_in_one_cell(table: RawTable, spec: TableSpec) -> str | None:
+    """A value cell holding two values (`11,683.98 2`): two columns ran into one (text whose
+    columns are not aligned, read as if they were)."""
+    for row in table.rows:
+        for cell in row.values:
+            tokens = cell.split()
+            if len(tokens) > 1 and all(map(is_cell_value, tokens)) and not _FOOTNOTE.match(tokens[-1]):
+                return f"a cell holds two values ({cell!r}, row {row.label[:40]!r}): columns ran together"
     return None
 
 
@@ -140,8 +152,8 @@ def total_not_reconciled(table: RawTable, spec: TableSpec) -> str | None:
 
 
 #: The rules, in the order they are tried.
-RULES: tuple[Rule, ...] = (value_in_label, label_ends_in_digits, digit_groups_in_cells, label_too_long,
-                           header_in_cell, more_records_than_rows, total_not_reconciled)
+RULES: tuple[Rule, ...] = (value_in_label, label_ends_in_digits, digit_groups_in_cells, values_in_one_cell,
+                           label_too_long, header_in_cell, more_records_than_rows, total_not_reconciled)
 
 
 def doubt(table: RawTable, spec: TableSpec) -> str | None:
