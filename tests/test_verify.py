@@ -91,3 +91,13 @@ def test_two_values_in_one_cell_are_columns_run_together() -> None:
     assert "a cell holds two values" in (verify.values_in_one_cell(_budget(rows), _spec("presupuesto")) or "")
     footnoted = [RawRow("Fondo Salud", ["1.000,00 (1)", "800,00", "80%"]), *GOOD[1:]]
     assert verify.values_in_one_cell(_budget(footnoted), _spec("presupuesto")) is None
+
+
+def test_a_record_holding_another_records_start_is_records_run_together() -> None:
+    spec = _spec("recomendaciones-detalle")
+    row = RawRow("SUPERINTENDENCIA DE BANCOS", ["2"], fields={"examen": "SUPERVISIÓN FOCALIZADA DE 2020"})
+    table = RawTable("recomendaciones", spec.name, "text-aligned", [Column("recomendaciones", "count", True, True)],
+                     [row], "Entidad Examen Documento Recomendaciones")
+    assert verify.another_record_in_text(table, spec) is None
+    row.fields["examen"] = "SUPERVISIÓN FOCALIZADA DE 2020 CONTRALORÍA GENERAL DEL ESTADO EXAMEN ESPECIAL"
+    assert "the start of another record" in (verify.another_record_in_text(table, spec) or "")

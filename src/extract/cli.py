@@ -59,7 +59,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     run.add_argument("--timeout", type=float, default=900, metavar="S",
                      help="a report taking longer than this fails, the others go on")
     run.add_argument("--max-memory", type=float, default=4000, metavar="MB",
-                     help="memory of one worker process, with --workers > 1")
+                     help="memory one report's extraction may use, whatever the worker count")
     ins = sub.add_parser("inspect", help="print a report's id, sections, tables and anomalies", parents=[verbose],
                          epilog=_FILE_EPILOG.format(usage="no such file"),
                          formatter_class=_Formatter)

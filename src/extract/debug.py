@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 Colour = tuple[int, int, int]
 _RED, _BLUE, _GREEN = (220, 0, 0), (0, 0, 255), (0, 160, 0)
+_DPI = 110  # of the picture: a page read at a glance
 
 #: What the colours of `page_png` mean (pdfplumber's `debug_tablefinder` draws the first two).
 _TABLE_LEGEND: list[tuple[Colour, str]] = [
@@ -35,7 +36,11 @@ def page_png(pdf_path: Path, page: int, out_dir: Path) -> Path:
         if not 1 <= page <= len(pdf.pages):
             raise ValueError(f"page {page} is outside 1..{len(pdf.pages)}")
         p = pdf.pages[page - 1]
-        image = p.to_image(resolution=110)
+        pixels = float(p.width) * float(p.height) * (_DPI / 72) ** 2
+        if pixels > tolerances.OCR_MAX_PAGE_PIXELS:
+            raise ValueError(f"page {page} is too large to draw: {float(p.width):,.0f} × {float(p.height):,.0f} pt "
+                             f"({pixels / 1e6:,.0f} million pixels at {_DPI} dpi)")
+        image = p.to_image(resolution=_DPI)
         image.debug_tablefinder()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -62,6 +62,32 @@ def _done(k: int, total: int, item: Any) -> None:
         log.info("%s %d/%d %s", _STAGE.get(), k, total, safe(item.name if isinstance(item, Path) else str(item)))
 
 
+@contextmanager
+def memory_capped(limit: int) -> Iterator[None]:
+    """This process's address space capped at `limit` bytes in this block, where the platform
+    allows: the soft limit lowered for the block, then put back (a pool worker capped at
+    start, `report.limit_memory`, is left as it is). Work done in this process (`--workers 1`,
+    a Dask worker) is held to the cap a pool worker is."""
+    try:
+        import resource
+    except ImportError:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    lowered = soft == resource.RLIM_INFINITY or soft > limit
+    if lowered:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError):
+            log.debug("memory limit not supported here")
+            lowered = False
+    try:
+        yield
+    finally:
+        if lowered:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def serial(work: Work, items: list[Any], on_error: OnError) -> list[Any]:
     out = []
     for k, item in enumerate(_progress(iter(items), len(items)), 1):

@@ -14,11 +14,12 @@ import regex
 
 from extract import tolerances
 from extract.identify import NotAReport, identify
+from extract.inputs import source_name
 from extract.markup import plain_lines
 from extract.model import Document, Line, PageOcr
 from extract.numbers import document_convention
 from extract.ocr import unavailable
-from extract.ocr_pages import needs_ocr, ocr_lines
+from extract.ocr_pages import needs_ocr, ocr_lines, oversized
 from extract.textutil import join_digit_groups, visible
 
 _LARGE = 100  # pages from which reading a PDF shows a progress bar on a terminal
@@ -102,8 +103,9 @@ def _page_text(page: Any) -> tuple[str, int, bool]:
 
 def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int, Scan, int]:
     """Every page's text lines (pypdfium2, the fast text layer; OCR for a page whose text
-    layer is missing or thin under an image), the page count, and the characters removed
-    from the text layer (`_clean`)."""
+    layer is missing or thin under an image; BadInput for a page too large to render for it,
+    `ocr_pages.oversized`), the page count, and the characters removed from the text layer
+    (`_clean`)."""
     import pypdfium2 as pdfium
 
     try:
@@ -133,6 +135,9 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
         if scan.wanted:
             scan.missing = unavailable()
             if scan.missing is None:
+                refused = oversized(pdf, scan.wanted)
+                if refused:
+                    raise BadInput(refused)
                 read, scan.pages = ocr_lines(pdf, scan.wanted, path.name)
                 for number, lines in read.items():
                     pages[number - 1] = lines
@@ -259,17 +264,9 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
         ident = identify(head_and_tail(lines))
     except NotAReport as err:
         raise BadInput(str(err)) from err
-    source = _relative(path, root)
+    source = source_name(path, root or Path.cwd())
     return Document(path, source, kind, sha, pages, lines, ident,
                     document_convention(line.text for line in lines),
                     removed, ocr=scan.pages,
                     unread_pages=[i + 1 for i in scan.wanted] if scan.missing else [],
                     data=data if kind == "pdf" else b"")
-
-
-def _relative(path: Path, root: Path | None) -> str:
-    base = (root or Path.cwd()).resolve()
-    try:
-        return path.resolve().relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -70,6 +70,18 @@ def list_inputs(raw: Path) -> list[Path]:
     return out
 
 
+def source_name(path: Path, root: Path) -> str:
+    """An input's name in what is published (`source_file`): its path as given, relative to
+    `root`, through any link (`raw/` a link to a dated folder: the target's path would change
+    with it, and every report with it); else relative to `root` with links resolved (`root`
+    reached through a link); else as given."""
+    given, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    if given.is_relative_to(base):
+        return given.relative_to(base).as_posix()
+    real, base = path.resolve(), root.resolve()
+    return real.relative_to(base).as_posix() if real.is_relative_to(base) else path.as_posix()
+
+
 def identity(st: os.stat_result) -> list[int]:
     """What tells a file unchanged: its size, modification time and inode."""
     return [st.st_size, st.st_mtime_ns, st.st_ino]

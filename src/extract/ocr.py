@@ -191,8 +191,11 @@ def _words(api: Any, image: Any) -> list[Word]:
     words: list[Word] = []
     it = api.GetIterator()
     while it is not None:
-        text = it.GetUTF8Text(RIL.WORD)
-        if text and text.strip():
+        try:
+            text = it.GetUTF8Text(RIL.WORD)
+        except RuntimeError:  # "No text returned": a page without words (a blank image)
+            text = ""
+        if text.strip():
             x0, y0, x1, y1 = it.BoundingBox(RIL.WORD)
             words.append(Word(text.strip(), x0, y0, x1, y1, it.Confidence(RIL.WORD)))
         if not it.Next(RIL.WORD):

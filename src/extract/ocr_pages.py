@@ -8,6 +8,7 @@ mixed document is OCR'd only where it must be.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import regex
@@ -33,6 +34,31 @@ def needs_ocr(page: Any, text: str) -> bool:
         left, bottom, right, top = obj.get_bounds() if hasattr(obj, "get_bounds") else obj.get_pos()
         covered += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
     return width * height > 0 and covered / (width * height) >= tolerances.OCR_IMAGE_COVER
+
+
+def oversized(pdf: Any, pages: list[int]) -> str | None:
+    """The first of `pages` (0-based indexes of a pypdfium2 document) too large to be read by
+    OCR, named with its size, or None; told before any page is rendered. A page may take
+    `tolerances.OCR_MAX_PAGE_PIXELS`: its bitmap at `tolerances.OCR_DPI` and its images as
+    decoded."""
+    import pypdfium2.raw as pdfium_c
+
+    scale = tolerances.OCR_DPI / 72
+    limit = tolerances.OCR_MAX_PAGE_PIXELS
+    for i in pages:
+        page = pdf[i]
+        width, height = page.get_size()
+        images = sum(w * h for w, h in (obj.get_px_size() for obj in page.get_objects(
+            filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2)))
+        page.close()
+        cols, rows = math.ceil(width * scale), math.ceil(height * scale)
+        total = cols * rows + images
+        if total > limit:
+            held = f" and images of {images / 1e6:,.0f} million pixels" if images >= 1e6 else ""
+            return (f"page {i + 1} is too large to read by OCR: {width:,.0f} × {height:,.0f} pt, "
+                    f"{cols:,} × {rows:,} pixels at {tolerances.OCR_DPI} dpi{held} ({total / 1e6:,.0f} million "
+                    f"pixels where a page may take {limit / 1e6:,.0f} million); not rendered")
+    return None
 
 
 def ocr_lines(pdf: Any, pages: list[int], name: str) -> tuple[dict[int, list[Line]], dict[int, PageOcr]]:

@@ -17,17 +17,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from extract import cache, categories, indicators, sections, specs, stream_order, tolerances
+from extract import cache, categories, engines, indicators, sections, specs, stream_order, tolerances
 from extract.contract import TABLE_DATASETS
 from extract.ingest import BadInput, Unidentified, ingest
-from extract.inputs import Digest, identity, stamp
+from extract.inputs import Digest, identity, source_name, stamp
 from extract.model import Document, Record, ReportResult, Sink
 from extract.normalise import normalise
 from extract.ocr import INSTALL_HINT
 from extract.tables.find import Found, find_tables
 from extract.tables.spec import load_specs
 from extract.textutil import safe
-from extract.write import json_atomic, json_lines
+from extract.write import full, json_atomic, json_lines
 
 log = logging.getLogger("extract.report")
 
@@ -45,7 +45,9 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
 
     A failure of the input (not a report, damaged, too large, too slow) is cached like a
     result; a fault of the run (a bug, an unwritable `interim/`) is not, and is marked `fault`
-    so that the report's published rows are left as they are."""
+    so that the report's published rows are left as they are. The extraction is held to
+    `limits.memory_bytes` here, whichever process runs it."""
+
     source = relative(path, root)
     limits = limits or Limits()
     try:
@@ -75,10 +77,11 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
     clock = Clock()
     doc = None
     try:
-        with deadline(limits.seconds), clock("ingest"):
-            doc = ingest(path, root, data, max_pages=limits.max_pages, sha256=digest)
-        with deadline(limits.seconds - clock.seconds.get("ingest", 0.0)):
-            res = _extract(doc, interim / doc.report_id / path.name, clock)
+        with engines.memory_capped(limits.memory_bytes):  # in a worker or not (`--workers 1`)
+            with deadline(limits.seconds), clock("ingest"):
+                doc = ingest(path, root, data, max_pages=limits.max_pages, sha256=digest)
+            with deadline(limits.seconds - clock.seconds.get("ingest", 0.0)):
+                res = _extract(doc, interim / doc.report_id / path.name, clock)
     except (BadInput, TimeLimit, MemoryError) as err:
         if isinstance(err, MemoryError):
             err = BadInput(f"needed more memory than the limit ({limits.memory_bytes / 1e6:.0f} MB, --max-memory)")
@@ -87,10 +90,13 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
         res = ReportResult(source, doc.kind if doc else None, doc.sha256 if doc else None,
                            doc.report_id if trusted and doc else None, error=str(err))
     except Exception as err:  # a bug or a fault: name the file, keep the batch going
-        log.exception("%s: unexpected failure", safe(source))
+        if full(err):  # said once, by the batch, with what it keeps
+            error = f"{interim} is full ({err.strerror})"
+        else:
+            log.exception("%s: unexpected failure", safe(source))
+            error = f"unexpected failure: {err}"
         return ReportResult(source, doc.kind if doc else None, doc.sha256 if doc else None,
-                            doc.report_id if doc else None, error=f"unexpected failure: {err}",
-                            fault=True, timings=clock.seconds)
+                            doc.report_id if doc else None, error=error, fault=True, timings=clock.seconds)
     res.timings, res.cache_key, res.stamp = clock.seconds, key, seen
     try:
         cache.save(interim, key, {f: getattr(res, f) for f in _CACHED_FIELDS})
@@ -147,7 +153,8 @@ def deadline(seconds: float) -> Iterator[None]:
 
 
 def limit_memory(limit: int) -> None:
-    """Pool-worker initializer: cap the process's address space where the platform allows."""
+    """Pool-worker initializer: cap the process's address space where the platform allows (for
+    good: the hard limit too); `extract_report` holds work done elsewhere to the same cap."""
     try:
         import resource
 
@@ -274,7 +281,5 @@ def _report_row(doc: Document, status: str, tables_found: int, error: str | None
 
 
 def relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """An input's name as the data records it (`inputs.source_name`: the path as given)."""
+    return source_name(path, root)

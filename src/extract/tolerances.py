@@ -144,6 +144,11 @@ RECORD_HEADER_LINES = 8
 # --- OCR --------------------------------------------------------------------------------------
 #: Resolution pages are rendered at for OCR (dots per inch): 150-200 reads report text well.
 OCR_DPI = 200
+#: Pixels a page may take to be read by OCR, its bitmap at `OCR_DPI` and its images as decoded
+#: (A4 at 200 dpi: 4 million, A0: 62 million, an A4 scan at 1200 dpi: 140 million; a noisy page
+#: of 100 million peaked at 1.7 GB in OCR). A page of 20000 pt would take 3086 million (3 GB
+#: before OCR's copies of it): refused before it is rendered.
+OCR_MAX_PAGE_PIXELS = 150_000_000
 #: Share of a page an image must cover for the page to be read by OCR when its text layer is
 #: thin (a table pasted as a picture, a scanned annex).
 OCR_IMAGE_COVER = 0.3

@@ -17,6 +17,7 @@ skip), so it can never disagree with the rows beside it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -67,18 +68,38 @@ class CommitFailed(OSError):
     """A report's datasets could not all be moved into place."""
 
 
+def full(err: BaseException) -> TypeGuard[OSError]:
+    """Whether `err` is a full disk (no space left on it, or the user's quota used up)."""
+    return isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 def commit_report(processed: Path, report_id: str, tables: dict[str, pa.Table],
                   record: dict[str, Any] | None = None) -> None:
     """Write every dataset of one report atomically, and its publication `record` with them
     (see module docstring); datasets not in `tables` lose this report's rows. Raises
-    CommitFailed when the datasets could not be moved into place (what was published stays)."""
+    CommitFailed when the datasets could not be staged for a full disk (named; the staging
+    folder removed) or not moved into place: either way, what was published stays."""
     stage = processed / STAGING / report_id
     if (stage / COMMIT).exists():
         raise CommitFailed(f"an earlier write of {report_id} is unfinished in {stage}; "
                            "what was published for it is kept")
     if stage.exists():
         shutil.rmtree(stage)
-    stage.mkdir(parents=True)
+    try:
+        stage.mkdir(parents=True)
+        _stage(stage, tables, record)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            _discard(stage)  # nothing committed: nothing half-written is left either
+        if full(err):
+            raise CommitFailed(f"{processed} is full ({err.strerror}): nothing of the report was written; "
+                               "what was published for it is kept") from err
+        raise
+    _apply(processed, stage)
+
+
+def _stage(stage: Path, tables: dict[str, pa.Table], record: dict[str, Any] | None) -> None:
+    """A report's datasets and `record` written and fsynced to `stage`, then its COMMIT marker."""
     for dataset, table in tables.items():
         with open(stage / f"{dataset}.parquet", "wb") as fh:
             pq.write_table(_stamped(table.drop_columns(["report_id"])), fh)
@@ -90,7 +111,6 @@ def commit_report(processed: Path, report_id: str, tables: dict[str, pa.Table],
     _fsync_write(marker, json.dumps([*sorted(tables), *([RECORD] if record is not None else [])]).encode())
     _fsync(stage)
     os.replace(marker, stage / COMMIT)
-    _apply(processed, stage)
 
 
 def _fsync(path: Path) -> None:

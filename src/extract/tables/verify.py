@@ -124,6 +124,21 @@ def more_records_than_rows(table: RawTable, spec: TableSpec) -> str | None:
     return None
 
 
+def another_record_in_text(table: RawTable, spec: TableSpec) -> str | None:
+    """A record's text (its examination, its document) holding a control body's name, the way
+    another record starts (`… DE 2023 CONTRALORÍA GENERAL DEL ESTADO EXAMEN …`): a cell holds
+    another row's text."""
+    if spec.records is None:
+        return None
+    for row in table.rows:
+        for name, text in row.fields.items():
+            folded = key(text or "")
+            hit = next((s for s in spec.records.record_start if s in folded), None)
+            if hit:
+                return f"a row's {name} holds {hit!r}, the start of another record: records ran together"
+    return None
+
+
 def total_not_reconciled(table: RawTable, spec: TableSpec) -> str | None:
     """Detail rows that do not add up to the printed grand total by more than rounding (half a
     unit a row; `s/d` cells are not in a total): a value misread or a row lost."""
@@ -153,7 +168,8 @@ def total_not_reconciled(table: RawTable, spec: TableSpec) -> str | None:
 
 #: The rules, in the order they are tried.
 RULES: tuple[Rule, ...] = (value_in_label, label_ends_in_digits, digit_groups_in_cells, values_in_one_cell,
-                           label_too_long, header_in_cell, more_records_than_rows, total_not_reconciled)
+                           label_too_long, header_in_cell, more_records_than_rows, another_record_in_text,
+                           total_not_reconciled)
 
 
 def doubt(table: RawTable, spec: TableSpec) -> str | None:
