@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from extract.categories import vocabularies
 from extract.contract import SCHEMAS
+from extract.lock import alive
 
 DATABASE = "iess.duckdb"
 STORAGE_VERSION = "v1.0.0"  # the oldest DuckDB that reads the file: 1.0
@@ -47,7 +48,7 @@ def write(processed: Path) -> Path:
     try:
         for left in folder.glob(f".{DATABASE}.*.tmp"):  # by this process, or one killed while writing
             pid = left.name.split(".")[3]
-            if left == tmp or pid.isdigit() and not _alive(int(pid)):
+            if left == tmp or pid.isdigit() and not alive(int(pid)):
                 _discard(left)
         con = duckdb.connect(config={"file_search_path": str(folder)})
         try:
@@ -70,16 +71,6 @@ def write(processed: Path) -> Path:
     finally:
         _discard(tmp)
     return target
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's
-        pass
-    return True
 
 
 def _discard(db: Path) -> None:

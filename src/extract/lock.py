@@ -77,7 +77,7 @@ def _holder(fd: int) -> str:
 
 def _busy(processed: Path, holder: str) -> str:
     """Why the lock is busy: a run at work, or processes a dead run left holding it."""
-    if holder.isdigit() and not _alive(int(holder)):
+    if holder.isdigit() and not alive(int(holder)):
         others = _holders(processed / LOCK)
         named = f"process(es) {', '.join(map(str, others))}" if others else "processes"
         return (f"the lock of {processed} is held by {named} left by run {holder}, which is no longer "
@@ -86,7 +86,8 @@ def _busy(processed: Path, holder: str) -> str:
             "wait for it to finish, then run again")
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """True while process `pid` exists (another user's too)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
