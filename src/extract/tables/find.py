@@ -104,24 +104,18 @@ def _one_table_one_dataset(found: list[Found], sink: Sink) -> list[Found]:
     taken = {(r.page, r.line) for f in found if f.table and not f.outside for r in f.table.rows}
     out = []
     for f in found:
-        if f.table and f.outside and any((r.page, r.line) in taken for r in f.table.rows):
-            first_row = f.table.rows[0]
-            sink.add("tables", "table not found: the one of its words outside its section is another dataset's",
-                     dataset=f.dataset, location=first_row.location, raw_text=f.table.header[:200])
-            out.append(Found(f.dataset, None, f.expected, header=f.table.header))
-            continue
-        t = f.withheld
+        t = f.withheld or (f.table if f.outside else None)  # the tables of weaker evidence
         if t is None:
             out.append(f)
             continue
         first = t.rows[0] if t.rows else None
+        where = {"dataset": f.dataset, "location": first.location if first else None, "raw_text": t.header[:200]}
         if any((r.page, r.line) in taken for r in t.rows):
-            sink.add("tables", "table not found: the one of its words in its section is another dataset's",
-                     dataset=f.dataset, location=first.location if first else None, raw_text=t.header[:200])
-            out.append(Found(f.dataset, None, True, header=t.header))
+            sink.add("tables", "table not found: the one of its words here is another dataset's", **where)
+            out.append(Found(f.dataset, None, f.expected, header=t.header))
             continue
-        sink.add("tables", f"table doubtful, withheld: {f.doubt}", dataset=f.dataset,
-                 location=first.location if first else None, raw_text=t.header[:200])
+        if f.withheld:
+            sink.add("tables", f"table doubtful, withheld: {f.doubt}", **where)
         out.append(f)
     return out
 
