@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from extract.model import Document, Sink
-from extract.numbers import ES, US, Convention, NumberError, cell_value, column_convention
+from extract.numbers import Convention, NumberError, cell_value, column_convention, grouping
 from extract.tables.base import RawRow, RawTable
 from extract.tables.spec import FISCAL_YEAR, Column, LabelCode, TableSpec
 from extract.tables.units import scale
@@ -36,8 +36,7 @@ def _convention(cells: list[str], col: Column, table_convention: Convention | No
     own = column_convention(cells, None)
     if own or col.kind != "count":
         return own or table_convention
-    marks = {m for c in cells for m in ".," if m in c}
-    return ES if marks == {"."} else US if marks == {","} else table_convention
+    return grouping(cells) or table_convention
 
 
 def _provenance(doc: Document, row: RawRow, method: str) -> Record:

@@ -255,6 +255,14 @@ def column_convention(cells: Iterable[str], fallback: Convention | None) -> Conv
     cores = [cell_text(c)[0] for c in cells if c.strip()]
     return settle(evidence(_core_of(c) for c in cores), fallback)
 
+def grouping(cells: Iterable[str]) -> Convention | None:
+    """The convention in which the cells' one kind of separator groups thousands (`1.700`,
+    `16.305`: Spanish; `1,700`: US), for a column whose values cannot have decimals (a count)
+    or a reading that needs them whole; None when they print both separators or neither."""
+    marks = {m for c in cells for m in ".," if m in c}
+    return ES if marks == {"."} else US if marks == {","} else None
+
+
 def _core_of(text: str) -> str:
     m = _FULL.match(text)
     return m["core"] if m else ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extract import tolerances
-from extract.numbers import Convention, NumberError, cell_text, cell_value, column_convention
+from extract.numbers import Convention, NumberError, cell_text, cell_value, column_convention, grouping
 from extract.tables.spec import Column
 
 
@@ -65,7 +65,7 @@ def _read(text: str, conv: Convention | None) -> Decimal | None:
     except NumberError:
         if conv is not None:
             raise
-        return cell_value(text, "es" if "." in text else "us")
+        return cell_value(text, grouping([text]))
 
 
 def fits(slot: Column, prof: Profile) -> bool:
