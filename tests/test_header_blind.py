@@ -76,18 +76,8 @@ def _outcome(failed: bool, missing: list[tuple], wrong: list[tuple], flags: list
 #: taken for header (the issue on one road for every table); a few are columns no evidence tells
 #: apart that are still read (a change taken for a year, a paid amount for valor).
 NOT_YET = frozenset({
-    "s26-afiliados-aligned-iess-tungurahua-2024",
-    "s28-afiliados-aligned-iess-nacional-2023",
     "s33-afiliados-aligned-iess-nacional-2024",
-    "s39-afiliados-aligned-iess-nacional-2024",
-    "s55-afiliados-pdf-ruled-iess-nacional-2023",
-    "s59-afiliados-pdf-plain-iess-tungurahua-2024",
-    "s85-pensionistas-aligned-iess-nacional-2023",
-    "s87-pensionistas-aligned-iess-nacional-2024",
     "s121-pensiones_montos-text-iess-nacional-2023",
-    "s137-pensiones_montos-aligned-iess-nacional-2023",
-    "s138-pensiones_montos-aligned-iess-nacional-2024",
-    "s146-pensiones_montos-aligned-iess-nacional-2024",
     "s158-pensiones_montos-pdf-ruled-iess-nacional-2024",
     "s195-presupuesto-aligned-iess-tungurahua-2024",
     "s201-presupuesto-aligned-iess-nacional-2024",

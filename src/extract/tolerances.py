@@ -108,6 +108,9 @@ MAX_BODY_LINES = 120
 #: A single cell (or a line without values) this long is a sentence, not a table cell: two
 #: such lines end a table's body.
 PROSE_LEN = 70
+#: Lines a one-line group label may sit from the middle of the rows it is centred on (half a
+#: line: the label beside the upper or the lower of the two middle rows).
+CENTRED_SLACK = 0.5
 #: Spaces that keep two cells apart in a laid-out line.
 MIN_GUTTER = 2
 #: Value lines a region needs to be read as aligned columns.

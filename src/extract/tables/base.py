@@ -43,6 +43,7 @@ class RawTable:
     tried: list[dict] = field(default_factory=list)  # every candidate: method and fit score
     roles: dict | None = None  # how the value columns got their fields (`roles.Roles.describe`)
     doubt: str | None = None  # why the table cannot be published as read (columns not told apart)
+    ambiguous: bool = False  # the doubt is the printed table's (it reads two ways), not one reader's
     unit: str | None = None  # the money unit as printed when not US dollars (`miles de dólares`)
     header_at: str | None = None  # where its header was printed (`page 5, line 12`)
     reader: str = ""  # the reader that made it (`text-aligned-rows`), as `specs/strategies.toml` names it

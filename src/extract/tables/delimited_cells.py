@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from extract.model import Line, Sink
 from extract.tables.base import RawTable, Strategy
-from extract.tables.grid import Grid, read_grids, read_record_grids
+from extract.tables.grid import Grid, read_grids
+from extract.tables.record_grids import read_record_grids
 from extract.tables.spec import TableSpec
 
 

@@ -66,6 +66,7 @@ class Found:
     doubt: str | None = None  # read, but not published: why (columns no evidence tells apart)
     withheld: RawTable | None = None  # the table read but not published
     outside: bool = False  # found outside the sections its headings point to
+    said: Sink | None = None  # what reading the table found to say: counts only if the table is kept
 
 
 def section_ranges(spec: TableSpec, sections: list[Section]) -> list[Section]:
@@ -99,18 +100,22 @@ def find_tables(doc: Document, sections: list[Section], sink: Sink,
 
 def _one_table_one_dataset(found: list[Found], sink: Sink) -> list[Found]:
     """A table read with doubt for one dataset, or found outside its section, that another
-    dataset's table holds (the same printed rows) is that one's, not this one's: not found here.
-    Every other doubtful table is an anomaly saying why it is withheld."""
+    dataset's table holds (the same printed rows) is that one's, not this one's: not found here,
+    and what reading it said is dropped. Every other doubtful table is an anomaly saying why it
+    is withheld."""
     taken = {(r.page, r.line) for f in found if f.table and not f.outside for r in f.table.rows}
     out = []
     for f in found:
         t = f.withheld or (f.table if f.outside else None)  # the tables of weaker evidence
+        theirs = t is not None and any((r.page, r.line) in taken for r in t.rows)
+        if f.said and not theirs:
+            sink.merge(f.said)  # what reading the table said, now that it is this dataset's
         if t is None:
             out.append(f)
             continue
         first = t.rows[0] if t.rows else None
         where = {"dataset": f.dataset, "location": first.location if first else None, "raw_text": t.header[:200]}
-        if any((r.page, r.line) in taken for r in t.rows):
+        if theirs:
             sink.add("tables", "table not found: the one of its words here is another dataset's", **where)
             out.append(Found(f.dataset, None, f.expected, header=t.header))
             continue
@@ -131,10 +136,12 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
     stated_none = any(_states_none(spec, region) for spec in variants for region in regions)
     doubtful: RawTable | None = None
     for region in regions:  # where the report says there is nothing, no costly strategies
-        table = _read(variants, region, sink, text_only if stated_none
+        said = sink.trial()
+        table = _read(variants, region, said, text_only if stated_none
                       else by_ocr if _read_by_ocr(doc, region) else strategies)
         if table and not table.doubt:
-            return Found(dataset, table, True)
+            return Found(dataset, table, True, said=said)
+        sink.merge(said)
         doubtful = doubtful or table
     if stated_none:
         log.info("%s: %s: the report states there is nothing to report", doc.report_id, dataset)
@@ -142,11 +149,12 @@ def _find_dataset(doc: Document, sections: list[Section], dataset: str, variants
     # No matching heading (or nothing under it): look through the whole report's text only,
     # never the costly strategies on every page (a report read by OCR: every text strategy).
     whole = [ln for i, ln in enumerate(doc.lines) if i not in running]
-    table = None if doubtful else _read(variants, whole, sink,
+    said = sink.trial()
+    table = None if doubtful else _read(variants, whole, said,
                                          by_ocr if _read_by_ocr(doc, whole) else text_only)
     if table and not table.doubt and _named_by_header(variants, table):  # outside its section: its words say so
         log.info("%s: %s: table found outside its expected section", doc.report_id, dataset)
-        return Found(dataset, table, True, outside=True)
+        return Found(dataset, table, True, outside=True, said=said)
     doubtful = doubtful or (table if table and table.doubt else None)
     if doubtful:
         return Found(dataset, None, True, header=doubtful.header, doubt=doubtful.doubt, withheld=doubtful)
@@ -216,7 +224,9 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
             tried.append({"reader": strategy.name, "spec": spec.name, "score": round(fit, 4),
                           **({"doubt": table.doubt} if table.doubt else {})})
             if table.doubt:
-                doubtful = doubtful or table
+                table.score = fit
+                if doubtful is None or fit > doubtful.score:
+                    doubtful = table
                 continue
             if best is None or fit > best[0]:
                 best = (fit, table, trial)
@@ -224,8 +234,8 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
                 break
         if best is not None and best[0] >= accept:
             break
-    if best is None or best[0] <= 0:
-        if doubtful:
+    if best is None or best[0] <= 0 or (doubtful and (doubtful.ambiguous or best[0] < min(accept, doubtful.score))):
+        if doubtful:  # what reads two ways, or a better reading found unsure, a weaker one does not settle
             doubtful.tried = tried
         return doubtful
     fit, table, trial = best

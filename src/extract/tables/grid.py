@@ -1,8 +1,11 @@
-"""Cell grids (camelot, pdfplumber) to RawTable, mapped by header words, not by position.
+"""Cell grids (camelot, pdfplumber, delimited and aligned text) of a rows-layout table to
+RawTable, the columns' roles from what they hold (`roles.assign`), header words as evidence.
 
-A chain of small pure functions: clean the cells, split header rows from body rows, name each
-column from its (multi-row) header, then read the body with group labels filled down.
-Pieces of one table on consecutive pages are merged; a repeated header row is dropped.
+A chain of small pure functions: clean the cells (values glued to a label cell put in their
+own), split header rows from body rows, weigh the roles against a header of each size, then
+read the body with group labels filled down and group rows the contract has no column for
+left out (`group_rows`). Pieces of one table on consecutive pages are merged; a repeated header
+row is dropped. Records-layout grids: `record_grids`.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from extract.model import location
 from extract.numbers import is_cell_value
 from extract.patterns import TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable
-from extract.tables.broken_words import mended_name
+from extract.tables.group_rows import heads_rows
 from extract.tables.header import header_like
 from extract.tables.header_words import header_key
-from extract.tables.lines import ACRONYM
+from extract.tables.lines import ACRONYM, split_values
 from extract.tables.roles import Roles, assign, column_hints
 from extract.tables.spec import Column, TableSpec
 from extract.textutil import ends_open, fold_ws, join_digit_groups, key, starts_lower, visible
@@ -37,6 +40,7 @@ class Grid:
     accuracy: float = 100.0
     places: list[tuple[int | None, int | None]] | None = None  # (page, line) per row, for text grids
     merged: bool = True  # an empty header cell right of a named one is part of it (merged cells)
+    doubt: str | None = None  # why its rows read two ways as printed (`centring.also_centred`)
 
     def place(self, i: int) -> tuple[int | None, int | None]:
         return self.places[i] if self.places else (self.page, None)
@@ -61,6 +65,20 @@ def clean(cell: str | None) -> str:
     (`IESS-` / `DPL` -> `IESS-DPL`), digit groups apart by no-break spaces joined, spaces folded."""
     text = _WRAPPED_HYPHEN.sub("-", join_digit_groups(visible(cell or "")[0]))
     return fold_ws(text)
+
+
+def unglued(row: list[str]) -> list[str]:
+    """A row whose last filled cell ends in as many values as there are empty cells right of it
+    (`Sector privado 2.009.691 13.106` | `` | ``: values glued to the label), those values in
+    those cells; years stay (`Afiliados 2024`, a header's words)."""
+    last = max((j for j, c in enumerate(row) if c), default=len(row) - 1)
+    room = len(row) - 1 - last
+    if not room:
+        return row
+    label, values = split_values(row[last], room)
+    if not label or len(values) != room or all(_YEAR_CELL.match(v) for v in values):
+        return row
+    return [*row[:last], label, *values]
 
 
 def _header_row(row: list[str]) -> bool:
@@ -145,7 +163,7 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
     lay: Layout | None = None
     group: str | None = None
     last_page = None
-    cleaned = [[[clean(c) for c in row] for row in grid.cells] for grid in grids]
+    cleaned = [[unglued([clean(c) for c in row]) for row in grid.cells] for grid in grids]
     layouts = [layout(spec, cells, grid.merged) for cells, grid in zip(cleaned, grids, strict=True)]
     sure = next((i for i, f in enumerate(layouts) if f and f.roles and not f.roles.doubt), None)
     start = sure if sure is not None else next((i for i, f in enumerate(layouts) if f), len(grids))
@@ -156,7 +174,8 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
             lay = found
             table = RawTable(spec.dataset, spec.name, method, [c for _, c in lay.values], [], lay.header,
                              roles=lay.roles.describe() if lay.roles else None,
-                             doubt=lay.roles.doubt if lay.roles else None,
+                             doubt=(lay.roles.doubt if lay.roles else None) or grid.doubt,
+                             ambiguous=bool(grid.doubt),
                              header_at=location(*grid.place(max(lay.body_start - 1, 0))))
             body = list(range(lay.body_start, len(cells)))
         else:
@@ -180,57 +199,6 @@ def read_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | No
         return None
     table.pages = sorted({r.page for r in table.rows if r.page is not None})
     return table
-
-
-def read_record_grids(spec: TableSpec, grids: list[Grid], method: str) -> RawTable | None:
-    """A records-layout table (long wrapped cells, a count such as `Rec. 7`) from grids: each
-    column named by the spec's `[grid]` header words; a row with an empty first cell continues
-    the text of the row above (a cell broken by a page)."""
-    assert spec.records is not None
-    fields, count = spec.records.grid, spec.records.count
-    text_field, doc_field = spec.records.text_field, spec.records.document.field
-    table: RawTable | None = None
-    for grid in grids:
-        cells = [[clean(c) for c in row] for row in grid.cells]
-        if not cells or not spec.header_named(header_key(" ".join(cells[0]))):
-            continue
-        roles = _record_roles(fields, cells[0])
-        if spec.label not in roles.values() or count.field not in roles.values():
-            continue
-        if table is None:
-            table = RawTable(spec.dataset, spec.name, method, [Column(count.field, "count", True, True)],
-                             [], fold_ws(" ".join(cells[0])))
-        for k, row in enumerate(cells[1:], 1):
-            values = {f: row[j] for j, f in roles.items() if j < len(row)}
-            if not values.get(spec.label) and table.rows:
-                for f in (text_field, doc_field):
-                    extra = values.get(f)
-                    if extra:
-                        table.rows[-1].fields[f] = fold_ws(f"{table.rows[-1].fields.get(f) or ''} {extra}")
-                continue
-            m = count.pattern.search(values.get(count.field, ""))
-            if not values.get(spec.label) or m is None:
-                table.skipped.append(" | ".join(row))
-                continue
-            page, line = grid.place(k)
-            table.rows.append(RawRow(
-                mended_name(values[spec.label], spec.records.record_start), [m["n"]], page=page, line=line,
-                fields={text_field: values.get(text_field) or None, doc_field: values.get(doc_field) or None}))
-    if table is None or not table.rows:
-        return None
-    table.pages = sorted({r.page for r in table.rows if r.page is not None})
-    return table
-
-
-def _record_roles(fields: dict[str, regex.Pattern], header: list[str]) -> dict[int, str]:
-    """Grid column -> field, each field claimed once, in the spec's order."""
-    roles: dict[int, str] = {}
-    for j, text in enumerate(header):
-        for field, pattern in fields.items():
-            if field not in roles.values() and pattern.search(key(text)):
-                roles[j] = field
-                break
-    return roles
 
 
 def _cell(row: list[str], j: int | None) -> str:
@@ -281,6 +249,9 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[i
             elif label:
                 pending.append(label)
             continue
+        if lay.group is None and heads_rows(spec, pending, label):
+            table.skipped.extend(pending)  # a group row the contract has no column for
+            pending = []
         name = " ".join([*pending, label]).strip() or grp
         above, below = len(pending), 0
         pending = []

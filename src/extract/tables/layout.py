@@ -21,7 +21,7 @@ from extract.model import Line, Sink
 from extract.numbers import is_cell_value
 from extract.patterns import TOTAL
 from extract.tables.base import RawTable, Strategy
-from extract.tables.centring import centred_owners
+from extract.tables.centring import also_centred, centred_owners
 from extract.tables.grid import Grid, read_grids
 from extract.tables.header import find_header, header_like
 from extract.tables.lines import FOOTNOTE_TOKEN
@@ -110,8 +110,10 @@ def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
             continue
         if spec.ends(key(text)):
             break
-        if header_like(text, spec):
-            continue  # the header printed again on the next page
+        if header_like(text, spec):  # the header printed again on the next page, under its
+            while body and body[-1][0].page == line.page and not any(c.value for c in body[-1][1]):
+                body.pop()  # caption (`(continuación)`)
+            continue
         cells = _split_values(cells_of(text))
         if len(cells) == 1 and len(cells[0].text) >= tolerances.PROSE_LEN:
             prose += 1
@@ -201,7 +203,8 @@ def centred_groups(grid: Grid, n_text: int, body_start: int) -> Grid:
         return grid
     pages = [grid.place(i)[0] for i in range(len(rows))]
     if _top_aligned(labels, details, pages):
-        return grid  # the grid reader fills each label down
+        doubt = also_centred(labels, details, value_rows, dict(enumerate(pages)))
+        return Grid(grid.cells, grid.page, grid.accuracy, grid.places, grid.merged, doubt) if doubt else grid
     owner = centred_owners(details, value_rows, labels, dict(enumerate(pages)))
     for before, after in itertools.pairwise(labels):
         if _continues(before[0], after[0]):  # a label cut by a page break: each part centred on its page

@@ -10,8 +10,9 @@ from typing import Any
 
 from extract.model import Line, Sink
 from extract.tables.base import RawTable, Strategy
-from extract.tables.grid import Grid, read_grids, read_record_grids
+from extract.tables.grid import Grid, read_grids
 from extract.tables.header_words import header_key
+from extract.tables.record_grids import read_record_grids
 from extract.tables.spec import TableSpec
 
 log = logging.getLogger("extract.tables")

@@ -15,7 +15,8 @@ from extract import tolerances
 from extract.model import Line, Sink
 from extract.patterns import GRAND_TOTAL, TOTAL
 from extract.tables.base import RawRow, RawTable, Strategy
-from extract.tables.centring import centred_owners
+from extract.tables.centring import also_centred, centred_owners
+from extract.tables.group_rows import group_prefix, heads_rows
 from extract.tables.header import body_columns, find_header, header_like
 from extract.tables.lines import phrases, split_values
 from extract.tables.spec import TableSpec
@@ -114,6 +115,10 @@ class TextRows(Strategy):
                 continue
             if spec.group and pending and starts_lower(pending[0]) and table.rows and not table.rows[-1].total:
                 _reclaim_group(table.rows[-1], pending, groups, row_groups)
+            if not spec.group and not is_total and (table.rows or not header.partial) \
+                    and heads_rows(spec, pending, label):  # under a partial header: `_first_label`
+                table.skipped.extend(pending)  # a group row the contract has no column for
+                pending, pending_at = [], []
             known = len(groups.names)
             row = self._row(spec, label, values, pending, groups, is_total, line)
             if len(groups.names) > known:
@@ -133,6 +138,9 @@ class TextRows(Strategy):
         if spec.group:
             if _groups_centred(table.rows, row_groups):
                 row_groups = _recentred(table.rows, row_groups, row_at, group_at, lines)
+            elif not table.doubt:
+                table.doubt = _heading_or_centred(table.rows, row_groups, row_at, group_at)
+                table.ambiguous = table.doubt is not None
             for row, g in zip(table.rows, row_groups, strict=True):
                 row.group = groups.names[g] if g is not None and not row.total else None
         table.pages = sorted({r.page for r in table.rows if r.page is not None})
@@ -148,6 +156,9 @@ class TextRows(Strategy):
             text = parts[-1]
             if len(parts) > 1:
                 groups.start(" ".join(parts[:-1]))
+            elif label and group_prefix(spec, text)[0]:
+                prefix, text = group_prefix(spec, text)
+                groups.start(prefix)
             elif label and spec.label_vocabulary:
                 prefix, text = _split_vocabulary(text, spec.label_vocabulary)
                 if prefix:
@@ -190,6 +201,18 @@ def _reclaim_group(previous: RawRow, pending: list[str], groups: _Groups, row_gr
     groups.start(" ".join(phrases(pending[:1])))
     row_groups[-1] = groups.current
     del pending[0]
+
+
+def _heading_or_centred(rows: list[RawRow], row_groups: list[int | None], row_at: list[int],
+                        group_at: dict[int, int]) -> str | None:
+    """Why the groups are not sure (`centring.also_centred`) when every group label is printed
+    on its first row's line, as a heading or a centred label would be; else None."""
+    firsts = {g: row_groups.index(g) for g in dict.fromkeys(row_groups) if g is not None}
+    if not firsts or any(group_at.get(g) != row_at[i] for g, i in firsts.items()):
+        return None
+    labels = [(str(g), float(i), i) for g, i in firsts.items()]
+    details = [i for i, r in enumerate(rows) if not r.total]
+    return also_centred(labels, details, list(range(len(rows))), {i: r.page for i, r in enumerate(rows)})
 
 
 def _groups_centred(rows: list[RawRow], row_groups: list[int | None]) -> bool:
