@@ -11,6 +11,7 @@ from extract.report import extract_report
 from extract.tables.centring import also_centred
 from extract.tables.grid import unglued
 from extract.tables.group_rows import group_prefix, heads_rows
+from extract.tables.lines import wrapped_below
 from extract.tables.spec import TableSpec, load_specs
 
 
@@ -85,3 +86,36 @@ def test_a_continued_tables_caption_is_no_group_label(tmp_path: Path) -> None:
         ("Sin relación de dependencia", "Independientes", 8416),
         ("Sin relación de dependencia", "Pasantes públicos", 309),
     ]
+
+
+_CODED = """Informe de Rendición de Cuentas 2024
+Instituto Ecuatoriano de Seguridad Social (IESS) - Dirección Provincial de Loja
+Introducción
+La Dirección Provincial de Loja presenta su gestión del año.
+5. Ejecución programática y presupuestaria
+A continuación, se detalla la ejecución del período:
+
+Unidad                              Codificado     Devengado    % Ejecución
+201 Administradora Dirección          1.000,00        800,00         80,00%
+General
+203 Administradora de Salud             500,00        250,00         50,00%
+Total                                 1.500,00      1.050,00         70,00%
+"""
+
+
+def test_a_line_without_a_code_before_a_coded_row_ends_the_label_above(tmp_path: Path) -> None:
+    for name, text in (("aligned", _CODED), ("lines", _CODED.replace("\n", "\n\n"))):
+        path = tmp_path / name / "iess-loja-2024.txt"
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        rows = extract_report(path, tmp_path / name, tmp_path / name / "interim").datasets["presupuesto"]
+        assert [(r["codigo"], r["unidad"]) for r in rows] == [
+            ("201", "Administradora Dirección General"), ("203", "Administradora de Salud")], name
+
+
+def test_labels_wrap_below_their_values_when_a_line_alone_goes_on_from_the_row_above_and_none_runs_on() -> None:
+    labels = ["203 Administradora", "de Salud", "204 Administradora", "Campesino"]
+    assert wrapped_below([None, "de Salud", None, "Campesino"], labels)
+    assert not wrapped_below([None, "Campesino", None], ["Fondo", "Campesino", "Fondo"])  # no evidence
+    assert not wrapped_below([None, "de Salud", "Con relación de", None],  # one runs on into the row below
+                             ["203 Administradora", "de Salud", "Con relación de", "dependencia"])

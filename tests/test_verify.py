@@ -101,3 +101,10 @@ def test_a_record_holding_another_records_start_is_records_run_together() -> Non
     assert verify.another_record_in_text(table, spec) is None
     row.fields["examen"] = "SUPERVISIÓN FOCALIZADA DE 2020 CONTRALORÍA GENERAL DEL ESTADO EXAMEN ESPECIAL"
     assert "the start of another record" in (verify.another_record_in_text(table, spec) or "")
+
+
+def test_words_in_a_value_cell_are_a_label_run_into_the_values() -> None:
+    rows = [RawRow("204", ["Administradora Seguro Social 1.000,00", "800,00", "80%"]), *GOOD[1:]]
+    assert "a value cell holds words" in (verify.words_in_value_cell(_budget(rows), _spec("presupuesto")) or "")
+    assert verify.words_in_value_cell(_budget([RawRow("Fondo", ["USD 1.000,00", "800,00", "80%"])]),
+                                      _spec("presupuesto")) is None

@@ -111,6 +111,12 @@ PROSE_LEN = 70
 #: Lines a one-line group label may sit from the middle of the rows it is centred on (half a
 #: line: the label beside the upper or the lower of the two middle rows).
 CENTRED_SLACK = 0.5
+#: Rows on which the spec's checks of equality (`ejecucion_pct ~ devengado_usd / codificado_usd * 100`)
+#: must hold, net of failures, for a table under a header of words no spec knows to be read.
+BLIND_MIN_EQUATIONS = 3
+#: Share of a table's labels that must be entries of its label column's vocabulary for its
+#: rows to be taken for that dataset's when no header word and no check says so.
+LABELS_KNOWN_SHARE = 0.75
 #: Spaces that keep two cells apart in a laid-out line.
 MIN_GUTTER = 2
 #: Value lines a region needs to be read as aligned columns.

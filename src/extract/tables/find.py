@@ -249,8 +249,8 @@ def _read(variants: list[TableSpec], lines: list[Line], sink: Sink,
                  dataset=spec.dataset, location=last.location, raw_text=last.label)
     unknown = spec.unknown_words(table.header) if spec.layout == "rows" else []
     if unknown:
-        sink.add("tables", f"header words no spec knows: {', '.join(unknown)} (table read by the columns "
-                 f"it names; add them to specs/table-{spec.name}.toml)", dataset=spec.dataset,
+        sink.add("tables", f"header words no spec knows: {', '.join(unknown)} (columns read by what they "
+                 f"hold; add them to specs/table-{spec.name}.toml)", dataset=spec.dataset,
                  location=table.header_at or table.rows[0].location, raw_text=table.header[:200])
     return table
 

@@ -20,9 +20,9 @@ from extract.numbers import is_cell_value
 from extract.patterns import TOTAL, YEAR
 from extract.tables.base import RawRow, RawTable
 from extract.tables.group_rows import heads_rows
-from extract.tables.header import header_like
+from extract.tables.header import blind, header_like, held_out
 from extract.tables.header_words import header_key
-from extract.tables.lines import ACRONYM, split_values
+from extract.tables.lines import ACRONYM, split_values, wrapped_below
 from extract.tables.roles import Roles, assign, column_hints
 from extract.tables.spec import Column, TableSpec
 from extract.textutil import ends_open, fold_ws, join_digit_groups, key, starts_lower, visible
@@ -115,9 +115,10 @@ def layout(spec: TableSpec, cells: list[list[str]], merged: bool = True) -> Layo
     sample = [[_cell(r, j) for j in value_cols] for r in cells[first:first + tolerances.BODY_SAMPLE_ROWS]
               if any(is_cell_value(_cell(r, j)) for j in value_cols)
               and not TOTAL.match(key(" ".join(c for c in r[:value_cols[0]] if c)))]
+    labels = [_cell(r, value_cols[0] - 1) for r in cells[first:] if any(is_cell_value(_cell(r, j)) for j in value_cols)]
     best: Layout | None = None
     for size in range(1, min(tolerances.GRID_HEADER_MAX_ROWS, end) + 1):
-        found = _layout_of(spec, cells[end - size:end], end, merged, value_cols, sample)
+        found = _layout_of(spec, cells[end - size:end], end, merged, value_cols, sample, labels)
         if found and (best is None or found.weight > best.weight):
             best = found
     return best
@@ -134,7 +135,7 @@ def _value_columns(body: list[list[str]]) -> list[int]:
 
 
 def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int, merged: bool, value_cols: list[int],
-               sample: list[list[str]]) -> Layout | None:
+               sample: list[list[str]], labels: list[str]) -> Layout | None:
     if not all(_header_row(r) for r in head):
         return None
     rows = [_fill_right(r) for r in head[:-1]] + [head[-1]] if merged else head
@@ -145,8 +146,11 @@ def _layout_of(spec: TableSpec, head: list[list[str]], body_start: int, merged: 
         header = fold_ws(" ".join(col_text))  # a header of several rows, read column by column
     found = assign(spec, sample, column_hints(spec, header, [_cell(col_text, j) for j in value_cols]))
     named = spec.header_named(header_key(header))
-    if not found.columns or found.best is None or not (named or found.best.checked > 0):
-        return None  # a table of other words whose arithmetic does not say it is this one
+    if found.best is None or not found.columns:
+        return None
+    held = held_out(spec, found, labels)
+    if not (named or found.best.checked > 0 or held) or (blind(spec, header) and not held):
+        return None  # a table of other words whose arithmetic or labels do not say it is this one
     text_cols = list(range(value_cols[0]))
     group = text_cols[-2] if spec.group and len(text_cols) > 1 else None
     extra = [] if spec.group or len(text_cols) < 2 else text_cols[:-1]  # a code column, say
@@ -222,17 +226,34 @@ def _group_of(rows: list[RawRow], group: str | None, cell: str) -> str:
     return whole
 
 
-def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[int | None, int | None]]],
-               table: RawTable, group: str | None) -> tuple[str | None, bool]:
+Body = list[tuple[list[str], tuple[int | None, int | None]]]  # rows of cells, each with its page and line
+
+
+def _heads(spec: TableSpec, lay: Layout, text: str, rest: Body) -> bool:
+    """`text`, a label alone on its row, heads the rows below it (`group_rows.heads_rows`)."""
+    after = next((_cell(row, lay.label) for row, _ in rest if any(_cell(row, j) for j, _ in lay.values)), "")
+    return lay.group is not None or heads_rows(spec, [text], after)
+
+
+def _read_body(spec: TableSpec, lay: Layout, body: Body, table: RawTable, group: str | None
+               ) -> tuple[str | None, bool]:
     """Append the body rows to `table`; returns the group label to carry and whether a grand
     total ended the table. A row with a label and no values is a wrapped label line (as
     whitespace strategies split them): it ends the label above when it starts in lowercase, is
     a lone acronym (`SSC`), the label above ends mid-phrase (`Voluntarios en el`) or the row
     above has more label lines above its values than below (a label centred on its values:
-    `Administradora Dirección` / values / `Provincial de Azuay`); else it starts the label below."""
+    `Administradora Dirección` / values / `Provincial de Azuay`), or the table's labels wrap below
+    their values (`lines.wrapped_below`, or each row of values opens with its code: a line without
+    one goes on from the row above) and it is no group row; else it starts the label below."""
     pending: list[str] = []
     above = below = 0  # label lines of the last row above and below its values
-    for row, (page, line) in body:
+    labels = [_cell(row, lay.label) if not any(_cell(row, j) for j, _ in lay.values) else None for row, _ in body]
+    code = spec.label_code.pattern if spec.label_code else None
+    coded = [any(_cell(row, j) for j in lay.prefix) or bool(code and code.match(_cell(row, lay.label)))
+             for (row, _), alone in zip(body, labels, strict=True)
+             if alone is None and not TOTAL.match(key(_cell(row, lay.label)))]
+    top = wrapped_below(labels, [_cell(row, lay.label) for row, _ in body]) or bool(coded and all(coded))
+    for k, (row, (page, line)) in enumerate(body):
         label, grp = _cell(row, lay.label), _cell(row, lay.group)
         if lay.prefix:  # `201` | `Fondo Pensiones`; a total may be printed in the code's cell alone
             label = " ".join([*(_cell(row, j) for j in lay.prefix if _cell(row, j)), label]).strip() \
@@ -243,7 +264,7 @@ def _read_body(spec: TableSpec, lay: Layout, body: list[tuple[list[str], tuple[i
                 group, pending = grp, []
             elif label and not pending and table.rows and not table.rows[-1].total and (
                     starts_lower(label) or ACRONYM.match(label) or ends_open(table.rows[-1].label)
-                    or above > below):
+                    or above > below or (top and not _heads(spec, lay, label, body[k + 1:]))):
                 table.rows[-1].label = f"{table.rows[-1].label} {label}"
                 below += 1
             elif label:

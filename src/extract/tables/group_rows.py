@@ -2,10 +2,12 @@
 group row of a table whose contract holds no group column, a label alone on its line heading
 the rows below it (`Procedimientos comunes` above `Menor Cuantía 2 40.098,11`), told from the
 first part of a wrapped label (`Subasta Inversa` above `Electrónica 2 89.271,00`); and a group
-label printed on its first row's line (`Con relación de dependencia Sector privado`)."""
+label printed on its first row's line (`Con relación de dependencia Sector privado`); and a
+table's labels that are its label column's categories, evidence of which table it is."""
 
 from __future__ import annotations
 
+from extract import tolerances
 from extract.categories import Vocabulary, label_key, vocabularies
 from extract.tables.spec import TableSpec
 from extract.textutil import ends_open, fold_ws, starts_lower
@@ -41,6 +43,15 @@ def group_prefix(spec: TableSpec, text: str) -> tuple[str, str]:
         if label_key(head) in vocab.phrases and not starts_lower(rest) and label_key(text) not in vocab.phrases:
             return head, rest
     return "", text
+
+
+def labels_known(spec: TableSpec, labels: list[str]) -> bool:
+    """Most of `labels` (`tolerances.LABELS_KNOWN_SHARE`) are entries of the label column's
+    vocabulary: the rows are this dataset's (`Sector privado`, `Independientes` are types of
+    affiliate), whatever the header says."""
+    vocab = _vocabulary(spec.dataset, spec.label)
+    named = [bool(vocab.candidates(t)) for t in labels if t] if vocab else []
+    return bool(named) and sum(named) >= tolerances.LABELS_KNOWN_SHARE * len(named)
 
 
 def _vocabulary(dataset: str, column: str) -> Vocabulary | None:

@@ -11,6 +11,7 @@ import regex
 from extract import tolerances
 from extract.model import Line
 from extract.patterns import GRAND_TOTAL, TOTAL, YEAR
+from extract.tables.group_rows import labels_known
 from extract.tables.header_words import header_key
 from extract.tables.lines import VALUE, split_values
 from extract.tables.roles import Roles, assign, text_hints
@@ -22,14 +23,19 @@ _YEARISH = regex.compile(rf"^(?:{YEAR}|\d{{1,2}})$")
 _YEAR = regex.compile(rf"^{YEAR}$")
 _HEADING = regex.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\p{L}")
 _DIGIT = regex.compile(r"\d")
+_GUTTER = regex.compile(r"\S {2,}\S")  # cells of a laid-out line stand apart
+_MARK = regex.compile(rf"%|\$|\b(?:usd|dolares|miles|millones|{YEAR})\b")  # a header's own: a year, a unit
 
 
 class HeaderMatch:
     """Where a spec's header was found: its line span and text."""
 
-    def __init__(self, first: int, last: int, text: str, partial: bool = False) -> None:
+    def __init__(self, first: int, last: int, text: str, partial: bool = False, blind: bool = False,
+                 unsure: str | None = None) -> None:
         self.first, self.last, self.text = first, last, text
         self.partial = partial  # its words name some of the table's columns, not all
+        self.blind = blind  # its words name none: the block of short lines above the first rows
+        self.unsure = unsure  # lines below a blind header that may be its words or the first row's label
 
 
 def header_like(text: str, spec: TableSpec) -> bool:
@@ -57,15 +63,85 @@ def find_header(spec: TableSpec, lines: list[Line],
                 columnwise: Callable[[list[str]], str] | None = None) -> HeaderMatch | None:
     """The first block of header-like lines that names the spec's header words and columns;
     else the first that names some of them (a column named in words no spec knows: the values
-    below it tell its role, `roles.assign`). Until the block names them, a short line of
-    unknown words does not end it. With `columnwise`, the block's text is also read column by
-    column (`Monto` / `acumulado` / `Dic-2024` printed on three lines is one column's name)."""
+    below it tell its role, `roles.assign`); else the short lines without values just above
+    the first rows of values (`blind`: a header of words no spec knows, the table to be read
+    only where what it holds says it is the spec's, `held_out`). Until the block names them, a
+    short line of unknown words does not end it. With `columnwise`, the block's text is also
+    read column by column (`Monto` / `acumulado` / `Dic-2024` on three lines is one column's
+    name)."""
     found = _header(spec, lines, columnwise, _names_columns)
     if found is None:
         found = _header(spec, lines, columnwise, _names_some)
         if found is not None:
             found.partial = True
-    return found
+    return found or _blind(spec, lines)
+
+
+def blind(spec: TableSpec, text: str) -> bool:
+    """A header that has none of its spec's header words and names no column the contract keeps."""
+    return not _names_some(spec, text) and len(spec.header_missing(header_key(text))) == len(spec.header)
+
+
+def held_out(spec: TableSpec, roles: Roles, labels: list[str]) -> bool:
+    """What a table holds says it is the spec's, whatever its header: the spec's checks of
+    equality hold on `tolerances.BLIND_MIN_EQUATIONS` rows, or most of its `labels` are its
+    label column's categories (`group_rows.labels_known`) and every value column is one the
+    spec holds (none to take for another)."""
+    best = roles.best
+    return best is not None and (best.equations >= tolerances.BLIND_MIN_EQUATIONS
+                                 or (None not in best.slots and labels_known(spec, labels)))
+
+
+def _blind(spec: TableSpec, lines: list[Line]) -> HeaderMatch | None:
+    """The block of lines without values just above the first of `tolerances.MIN_VALUE_LINES`
+    lines ending in two values or more, or above that row's coded label (`201 Administradora`;
+    a heading, a sentence, a line ending in `:` or another label above it ends the block), to
+    its last line with a year, a unit or a percent sign; lines below that one may be header
+    words or the first row's label (`unsure`). None without such a line."""
+    first = _first_rows(lines)
+    block: list[int] = []
+    for k in range(first - 1 if first is not None else -1, -1, -1):
+        t = lines[k].text.strip()
+        if not t:
+            continue
+        if not block and spec.label_code is not None and spec.label_code.pattern.match(t):
+            continue  # the first row's coded label, printed above its values
+        if len(block) >= tolerances.HEADER_MAX_LINES or not _header_line(spec, t):
+            break
+        block.insert(0, k)
+    marked = [k for k in block if _MARK.search(header_key(lines[k].text))]
+    if not marked:
+        return None
+    head, rest = [k for k in block if k <= marked[-1]], [k for k in block if k > marked[-1]]
+    return HeaderMatch(head[0], head[-1], fold_ws(" ".join(lines[k].text for k in head)), partial=True, blind=True,
+                       unsure=fold_ws(" ".join(lines[k].text for k in rest)) or None)
+
+
+def _header_line(spec: TableSpec, text: str) -> bool:
+    """A line a header of unknown words may have: no heading, no line ending in `:`, no value
+    but years, no coded label, and no sentence (a long line, or one ending in a period, unless
+    its cells stand apart: `Quursian (USD)   % Rondelcia zeimquipla.`)."""
+    apart = bool(_GUTTER.search(text))
+    return not (_HEADING.match(text) or text.endswith(":") or split_values(text, tolerances.MAX_VALUE_COLUMNS)[1]
+                or any(VALUE.match(w) and not _YEAR.match(w) for w in text.split())
+                or (spec.label_code is not None and spec.label_code.pattern.match(text))
+                or (not apart and (len(text) >= tolerances.PROSE_LEN or text.endswith("."))))
+
+
+def _first_rows(lines: list[Line]) -> int | None:
+    """The first line ending in two values or more that `tolerances.MIN_VALUE_LINES` such lines
+    begin, among the next lines with text."""
+    rows = [i for i, ln in enumerate(lines) if ln.text.strip()]
+    valued = {i for i in rows if _row_of_values(lines[i].text)}
+    for n, i in enumerate(rows):
+        if i in valued and sum(j in valued for j in rows[n:n + 2 * tolerances.MIN_VALUE_LINES]) >= \
+                tolerances.MIN_VALUE_LINES:
+            return i
+    return None
+
+
+def _row_of_values(text: str) -> bool:
+    return len(split_values(text, tolerances.MAX_VALUE_COLUMNS)[1]) >= 2
 
 
 def _header(spec: TableSpec, lines: list[Line], columnwise: Callable[[list[str]], str] | None,

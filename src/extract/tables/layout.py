@@ -100,8 +100,8 @@ def grid_of(spec: TableSpec, lines: list[Line]) -> Grid | None:
     """The spec's table in `lines` as one grid (all its pages), or None when the text has no
     aligned columns there."""
     header = find_header(spec, lines, columnwise)
-    if header is None:
-        return None
+    if header is None or header.unsure:
+        return None  # no header, or its end not sure (the rows reader says so)
     body: list[tuple[Line, list[Cell]]] = []
     prose = 0
     for line in lines[header.last + 1: header.last + 1 + tolerances.MAX_BODY_LINES]:

@@ -1,5 +1,6 @@
 """A line of text as a table row prints it: its label and its trailing value cells
-(`split_values`), and wrapped lines joined into phrases (`phrases`)."""
+(`split_values`), wrapped lines joined into phrases (`phrases`), and whether a table's labels
+wrap below their values (`wrapped_below`)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,18 @@ def phrases(parts: list[str]) -> list[str]:
         else:
             out.append(part)
     return out
+
+
+def wrapped_below(alone: list[str | None], labels: list[str]) -> bool:
+    """The labels of a body's rows wrap below their values: some label line alone on its row
+    (`alone`, None for a row of values) goes on from the row above (it starts in lowercase,
+    or the label above ends mid-phrase: `Coordinación del` / values / `Seguro de Salud`) and
+    none runs on into the row below (it ends mid-phrase, or the next label starts in lowercase)."""
+    below = on = False
+    for k, text in enumerate(alone):
+        if not text:
+            continue
+        before, after = labels[k - 1] if k else "", labels[k + 1] if k + 1 < len(labels) else ""
+        below = below or (k > 0 and alone[k - 1] is None and (starts_lower(text) or ends_open(before)))
+        on = on or ends_open(text) or (starts_lower(after) and k + 1 < len(alone) and alone[k + 1] is None)
+    return below and not on

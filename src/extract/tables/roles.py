@@ -45,6 +45,7 @@ class Assignment:
     slots: tuple[Column | None, ...]
     arithmetic: int = 0
     checked: int = 0  # of which the spec's own checks (shares say nothing of which table it is)
+    equations: int = 0  # of which the checks of equality (`p ~ a / b * 100`, `d ~ a - b`): no chance agreement
     placement: int = 0  # minus the pairs where a column the contract does not keep stands first
     header: int = 0
     filled: int = 0
@@ -185,6 +186,7 @@ def _scored(spec: TableSpec, choice: tuple[Column | None, ...], profiles: Sequen
                 plausible += abs(values[check.left]) < min(abs(values[check.right]), abs(values[check.other or ""]))
         a.arithmetic += 2 * (held - failed) + plausible
         a.checked += held - failed
+        a.equations += (held - failed) if check.op != "<=" else 0
         if held or failed:
             a.evidence.append(f"{_written(check)}: {held} held, {failed} failed")
     for j, s in enumerate(choice):

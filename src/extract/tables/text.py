@@ -17,7 +17,7 @@ from extract.patterns import GRAND_TOTAL, TOTAL
 from extract.tables.base import RawRow, RawTable, Strategy
 from extract.tables.centring import also_centred, centred_owners
 from extract.tables.group_rows import group_prefix, heads_rows
-from extract.tables.header import body_columns, find_header, header_like
+from extract.tables.header import body_columns, find_header, header_like, held_out
 from extract.tables.lines import phrases, split_values
 from extract.tables.spec import TableSpec
 from extract.textutil import CONNECTORS, ends_open, fold_ws, key, starts_lower
@@ -94,7 +94,8 @@ class TextRows(Strategy):
                 prose = prose + 1 if len(text) >= tolerances.PROSE_LEN else 0
                 if prose >= 2:
                     break
-                if centred and below < above and not pending and table.rows and not table.rows[-1].total:
+                if (centred and below < above or _before_coded(spec, lines, idx, n)) and not pending \
+                        and table.rows and not table.rows[-1].total:
                     table.rows[-1].label = f"{table.rows[-1].label} {fold_ws(text)}"
                     below += 1
                     continue
@@ -131,9 +132,12 @@ class TextRows(Strategy):
             pending, pending_at = [], []
             if is_total and GRAND_TOTAL.match(key(label)):
                 break
-        if not table.rows:
-            return None
-        if header.partial:
+        if not table.rows or (header.blind and not held_out(spec, roles, [r.label for r in table.rows if not r.total])):
+            return None  # a header of no spec's words: what the table holds must say it is this one
+        if header.unsure:
+            table.doubt = (f"the header's words are no spec's and where it ends is not sure: "
+                           f"{header.unsure!r} may be header words or the first row's label")
+        elif header.partial:
             _first_label(table, parts)
         if spec.group:
             if _groups_centred(table.rows, row_groups):
@@ -169,6 +173,14 @@ class TextRows(Strategy):
 _OPEN_PREFIX = regex.compile(
     rf"^(?P<group>.+?\s(?:{'|'.join(sorted(CONNECTORS))}))\s+(?P<label>\p{{Lu}}.*)$"
 )
+
+
+def _before_coded(spec: TableSpec, lines: list[Line], idx: int, n: int) -> bool:
+    """Line `idx`, without a code, comes before a row whose label opens with its code
+    (`General` / `203 Administradora de Salud`): it cannot start that label, it ends the one above."""
+    code = spec.label_code.pattern if spec.label_code else None
+    nxt = next((ln.text.strip() for ln in lines[idx + 1:] if ln.text.strip()), "")
+    return bool(code and not code.match(lines[idx].text.strip()) and code.match(split_values(nxt, n)[0]))
 
 
 def _continued(lines: list[Line], idx: int) -> bool:

@@ -22,6 +22,7 @@ _VALUE_IN_LABEL = regex.compile(
     r"(?<![\w/])(?:\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+(?:[.,]\d+)?%)(?!\w)")
 _WORDS = regex.compile(r"\w+")
 _FOOTNOTE = regex.compile(r"^\(\d{1,2}\)$")  # `942 (1)`: a value and its footnote marker
+_LETTERS = regex.compile(r"(?!(?i:usd|dolares|dólares|miles)$)\p{L}{3,}")  # a word, not a unit
 _TRAILING_DIGITS = regex.compile(r"(?<=\s)\d{1,3}$")
 _HEAD_GROUP = regex.compile(r"^\d{1,3}$")  # `1`, `913`: a number's first digit group
 _NEXT_GROUP = regex.compile(r"^\d{3}(?:[.,]\d{1,2})?%?$")  # `913`, `418,00`: a number's next digit group
@@ -81,6 +82,17 @@ def values_in_one_cell(table: RawTable, spec: TableSpec) -> str | None:
             tokens = cell.split()
             if len(tokens) > 1 and all(map(is_cell_value, tokens)) and not _FOOTNOTE.match(tokens[-1]):
                 return f"a cell holds two values ({cell!r}, row {row.label[:40]!r}): columns ran together"
+    return None
+
+
+def words_in_value_cell(table: RawTable, spec: TableSpec) -> str | None:
+    """A value cell holding words and a value (`Administradora Seguro Social 13,842,989`): a
+    label ran into the values' columns (text whose columns are not aligned)."""
+    for row in table.rows:
+        for cell in row.values:
+            tokens = cell.split()
+            if any(map(is_cell_value, tokens)) and any(_LETTERS.fullmatch(t) for t in tokens):
+                return f"a value cell holds words ({cell!r}, row {row.label[:40]!r}): a label ran into the values"
     return None
 
 
@@ -168,8 +180,8 @@ def total_not_reconciled(table: RawTable, spec: TableSpec) -> str | None:
 
 #: The rules, in the order they are tried.
 RULES: tuple[Rule, ...] = (value_in_label, label_ends_in_digits, digit_groups_in_cells, values_in_one_cell,
-                           label_too_long, header_in_cell, more_records_than_rows, another_record_in_text,
-                           total_not_reconciled)
+                           words_in_value_cell, label_too_long, header_in_cell, more_records_than_rows,
+                           another_record_in_text, total_not_reconciled)
 
 
 def doubt(table: RawTable, spec: TableSpec) -> str | None:
