@@ -17,7 +17,10 @@ Measures, on this machine, now:
   report (`duplicate_extractions`, 0 when each PDF's own text is skipped before extraction);
 - peak memory (RSS) of one worker extracting the national report;
 - OCR: ms per page of reading the scanned Loja sample (render, straighten, OCR, lay out),
-  next to the text floor, when the `ocr` extra is installed.
+  next to the text floor, on one process and on two (`--workers 2`: its pages side by side),
+  when the `ocr` extra is installed;
+- a table pasted as a picture: ingesting the Loja sample with a page of prose and a budget
+  table picture added, against the same with the page's prose alone (best of three each).
 Prints the figures and writes them to interim/bench.json.
 """
 
@@ -71,6 +74,52 @@ def ocr_seconds_per_page() -> float | None:
     start = time.perf_counter()
     doc = ingest(SCAN)
     return (time.perf_counter() - start) / max(len(doc.ocr), 1)
+
+
+def ocr_seconds_per_page_side_by_side(workers: int = 2) -> float | None:
+    """`ocr_seconds_per_page` with the scan's pages read on `workers` processes."""
+    from extract.ingest import ingest
+    from extract.ocr import unavailable
+
+    if unavailable():
+        return None
+    start = time.perf_counter()
+    doc = ingest(SCAN, workers=workers)
+    return (time.perf_counter() - start) / max(len(doc.ocr), 1)
+
+
+def picture_seconds(folder: Path, times: int = 3) -> tuple[float, float] | None:
+    """Seconds of ingesting the Loja sample with a page of prose and a table pasted as a
+    picture added, and with the same page without the picture (best of `times` each), or
+    None without the `ocr` extra."""
+    import pypdfium2 as pdfium
+
+    from extract.ingest import ingest
+    from extract.ocr import unavailable
+
+    if unavailable():
+        return None
+    sys.path.insert(0, str(ROOT / "tests"))
+    from picturegen import budget_rows, picture_report, table_png
+
+    folder.mkdir(parents=True, exist_ok=True)
+    table = table_png(budget_rows("es"), folder / "budget.png")
+    heading = "Anexo: ejecución presupuestaria"
+    out = []
+    for name, pictures in (("with", [table]), ("without", [])):
+        page = pdfium.PdfDocument(picture_report(folder / f"page-{name}.pdf", {heading: pictures}))
+        pdf = pdfium.PdfDocument(RAW / "iess-loja-2024.pdf")
+        pdf.import_pages(page)
+        path = folder / f"iess-loja-2024-{name}.pdf"
+        pdf.save(path)
+        elapsed = []
+        for _ in range(times):
+            start = time.perf_counter()
+            doc = ingest(path)
+            elapsed.append(time.perf_counter() - start)
+        assert len(doc.pictures) == (1 if pictures else 0), doc.pictures
+        out.append(min(elapsed))
+    return out[0], out[1]
 
 
 def validate_seconds(reports: int) -> tuple[float, float]:
@@ -246,6 +295,8 @@ def main() -> int:
     per_page = work / pages
     rss = peak_rss_mb(RAW / "iess-nacional-2024.pdf", WORK / "rss")
     ocr = ocr_seconds_per_page()
+    ocr_2 = ocr_seconds_per_page_side_by_side()
+    picture = picture_seconds(WORK / "picture")
     twins = fresh(WORK / "twins", sorted(RAW.glob("*.*")))  # each sample as PDF and as text
     run(twins, "--workers", "1", "--force")
     duplicate_extractions = json.loads((twins / "interim" / "run.json").read_text())["duplicate_extractions"]
@@ -275,6 +326,9 @@ def main() -> int:
         "duplicate_extractions": duplicate_extractions,
         "ocr_ms_per_page": round(ocr * 1000) if ocr is not None else "the ocr extra is not installed",
         "ocr_ratio_to_floor": round(ocr / floor) if ocr is not None else None,
+        "ocr_ms_per_page_workers_2": round(ocr_2 * 1000) if ocr_2 is not None else None,
+        "ingest_seconds_with_without_table_picture": [round(t, 3) for t in picture] if picture else None,
+        "table_picture_ratio": round(picture[0] / picture[1], 2) if picture else None,
         "reports": COPIES,
         "pages": pages,
         "floor_pages": floor_pages,

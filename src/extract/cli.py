@@ -145,22 +145,21 @@ class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescription
 
 def _debug(args: argparse.Namespace) -> int:
     from extract.debug import ocr_png, page_png
-    from extract.ingest import BadInput, ingest
+    from extract.ingest import BadInput, one_page
 
     if not _is_file(args.file):
         return 2
     try:
-        doc = ingest(args.file)
+        kind, report_id, read, pictures = one_page(args.file, args.page)  # OCR of that page only
+        if kind != "pdf":
+            print(f"{args.file}: not a PDF; debug draws PDF pages", file=sys.stderr)
+            return 2
+        out_dir = args.interim / report_id / "debug"
+        out = (ocr_png(args.file, read, out_dir, pictures) if read or pictures
+               else page_png(args.file, args.page, out_dir))
     except BadInput as err:
         print(f"{args.file}: {err}", file=sys.stderr)
         return 1
-    if doc.kind != "pdf":
-        print(f"{args.file}: not a PDF; debug draws PDF pages", file=sys.stderr)
-        return 2
-    try:
-        out_dir = args.interim / doc.report_id / "debug"
-        read = doc.ocr.get(args.page)
-        out = ocr_png(args.file, read, out_dir) if read else page_png(args.file, args.page, out_dir)
     except ValueError as err:
         print(f"{args.file}: {err}", file=sys.stderr)
         return 2
@@ -224,11 +223,16 @@ def _inspect(path: Path) -> int:
         return 1
     print(f"{doc.source_file}: {doc.report_id} ({doc.kind}, {doc.pages or len(doc.lines)} "
           f"{'pages' if doc.pages else 'lines'}, sha256 {doc.sha256[:12]})")
-    if doc.ocr:
-        mean = sum(r.confidence for r in doc.ocr.values()) / len(doc.ocr)
-        print(f"  OCR: {len(doc.ocr)} page(s) read by OCR, mean confidence {mean:.0f}%: " + ", ".join(
+    scanned = {p: r for p, r in doc.ocr.items() if p not in {pic.page for pic in doc.pictures}}
+    if scanned:
+        mean = sum(r.confidence for r in scanned.values()) / len(scanned)
+        print(f"  OCR: {len(scanned)} page(s) read by OCR, mean confidence {mean:.0f}%: " + ", ".join(
             f"p.{p} {r.confidence:.0f}%" + (f" (straightened {r.skew_degrees:+.1f}°)" if r.skew_degrees else "")
-            for p, r in sorted(doc.ocr.items())))
+            for p, r in sorted(scanned.items())))
+    for pic in doc.pictures:
+        x0, y0, x1, y1 = pic.box
+        print(f"  OCR: picture on p.{pic.page} at ({x0:.0f}, {y0:.0f})-({x1:.0f}, {y1:.0f}) pt: {len(pic.words)} "
+              f"words, {'read as a table' if pic.table else 'no rows of values (a chart or photo), dropped'}")
     if doc.unread_pages:
         pages = ", ".join(map(str, doc.unread_pages))
         print(f"  not read: page(s) {pages} have no text layer and OCR is not installed")

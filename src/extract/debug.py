@@ -1,19 +1,21 @@
-"""`extract debug FILE --page N`: a PNG of one page with the table cells each strategy sees."""
+"""`extract debug FILE --page N`: a PNG of one page with the table cells each strategy sees, or
+the words OCR read on it (the page, or its pictures)."""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extract import tolerances
-from extract.model import PageOcr
+from extract.model import PageOcr, Picture
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
 Colour = tuple[int, int, int]
-_RED, _BLUE, _GREEN = (220, 0, 0), (0, 0, 255), (0, 160, 0)
+_RED, _BLUE, _GREEN, _GREY = (220, 0, 0), (0, 0, 255), (0, 160, 0), (150, 150, 150)
 _DPI = 110  # of the picture: a page read at a glance
 
 #: What the colours of `page_png` mean (pdfplumber's `debug_tablefinder` draws the first two).
@@ -54,34 +56,47 @@ def page_png(pdf_path: Path, page: int, out_dir: Path) -> Path:
     return out
 
 
-def ocr_png(pdf_path: Path, read: PageOcr, out_dir: Path) -> Path:
+def ocr_png(pdf_path: Path, read: PageOcr | None, out_dir: Path, pictures: Sequence[Picture] = ()) -> Path:
     """The page as OCR saw it (straightened), each word's box drawn: green when OCR was sure
-    of it, red when not (`tolerances.OCR_LOW_CONFIDENCE`), with what it read; a legend below."""
+    of it, red when not (`tolerances.OCR_LOW_CONFIDENCE`), with what it read; a legend below.
+    A page with a text layer shows its pictures OCR read (`pictures`, blue; a chart's words
+    grey, dropped) instead."""
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
     from extract.ocr import straightened
 
+    page = read.page if read else pictures[0].page
+    dpi, skew = (read.dpi, read.skew_degrees) if read and not pictures else (tolerances.OCR_DPI, 0.0)
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"page-{read.page}-ocr.png"
+    out = out_dir / f"page-{page}-ocr.png"
     pdf = pdfium.PdfDocument(pdf_path)
     try:
-        image = pdf[read.page - 1].render(scale=read.dpi / 72, grayscale=True).to_pil()
+        image = pdf[page - 1].render(scale=dpi / 72, grayscale=True).to_pil()
     finally:
         pdf.close()
-    image = straightened(image, read.skew_degrees).convert("RGB")
+    image = straightened(image, skew).convert("RGB")
     draw = ImageDraw.Draw(image)
-    for w in read.words:
+    k = dpi / 72
+    for pic in pictures:
+        draw.rectangle(tuple(v * k for v in pic.box), outline=_BLUE if pic.table else _GREY, width=3)
+    words = [(w, True) for w in read.words] if read and not pictures else [
+        (w, pic.table) for pic in pictures for w in pic.words]
+    for w, kept in words:
         sure = w.confidence >= tolerances.OCR_LOW_CONFIDENCE
-        colour = _GREEN if sure else _RED
+        colour = _GREEN if sure and kept else _RED if kept else _GREY
         draw.rectangle((w.x0, w.y0, w.x1, w.y1), outline=colour, width=2)
-        if not sure:
+        if not sure and kept:
             draw.text((w.x0, max(w.y0 - 12, 0)), f"{w.text} {w.confidence:.0f}%", fill=colour)
-    _with_legend(image, [
+    legend = [
         (_GREEN, "a word OCR read, sure of it"),
         (_RED, f"a word OCR was unsure of (confidence under {tolerances.OCR_LOW_CONFIDENCE:.0f}%), "
                "with what it read and its confidence"),
-    ]).save(out, format="PNG")
+    ]
+    if pictures:
+        legend += [(_BLUE, "a picture read by OCR as a table (its words among the page's lines)"),
+                   (_GREY, "a picture read by OCR that gave no rows of values (a chart, a photo): its words dropped")]
+    _with_legend(image, legend).save(out, format="PNG")
     return out
 
 

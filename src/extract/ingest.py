@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,11 +17,14 @@ from extract import tolerances
 from extract.identify import NotAReport, identify
 from extract.inputs import source_name
 from extract.markup import plain_lines
-from extract.model import Document, Line, PageOcr
+from extract.model import Document, Line, PageOcr, Picture
 from extract.numbers import document_convention
 from extract.ocr import unavailable
-from extract.ocr_pages import needs_ocr, ocr_lines, oversized
+from extract.ocr_pages import needs_ocr, ocr_lines, oversized, picture_lines
+from extract.pictures import Candidate, candidates, page_read, placed, unrepeated
 from extract.textutil import join_digit_groups, visible
+
+log = logging.getLogger("extract.ingest")
 
 _LARGE = 100  # pages from which reading a PDF shows a progress bar on a terminal
 MAX_PAGES = 5_000  # pages a PDF may claim, by default (a damaged one may claim millions)
@@ -32,12 +36,14 @@ class BadInput(Exception):
 
 @dataclass
 class Scan:
-    """The pages of a PDF that need OCR (0-based), what OCR read on them (by page number), and
-    why OCR could not run, if it could not."""
+    """The pages of a PDF that need OCR (0-based), what OCR read on them (by page number, with
+    the pages whose pictures hold tables), why OCR could not run, if it could not, and the
+    pictures of pages with a text layer read by OCR (`pictures.py`)."""
 
     wanted: list[int] = field(default_factory=list)
     pages: dict[int, PageOcr] = field(default_factory=dict)
     missing: str | None = None
+    pictures: list[Picture] = field(default_factory=list)
 
 
 class Unidentified(BadInput):
@@ -90,22 +96,29 @@ def _clean(text: str) -> tuple[str, int]:
     return join_digit_groups(text), controls + hidden
 
 
-def _page_text(page: Any) -> tuple[str, int, bool]:
+def _page_text(page: Any, found: list[Candidate] | None = None, index: int = 0) -> tuple[str, int, bool]:
     """A pypdfium2 page's text layer (`_clean`), the characters removed from it, and whether
-    the page needs OCR (`needs_ocr`); the page is closed."""
+    the page needs OCR (`needs_ocr`); with `found`, the pictures of a page that keeps its
+    text layer that may hold a table are added to it (`pictures.candidates`, the page its
+    0-based `index`). The page is closed."""
     textpage = page.get_textpage()
     text, removed = _clean(textpage.get_text_bounded())
-    textpage.close()
     ocr = needs_ocr(page, text)
+    if found is not None and not ocr:
+        found.extend(candidates(page, textpage, index))
+    textpage.close()
     page.close()
     return text, removed, ocr
 
 
-def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int, Scan, int]:
+def _pdf_lines(data: bytes, path: Path, max_pages: int, workers: int = 1,
+               only: int | None = None) -> tuple[list[Line], int, Scan, int]:
     """Every page's text lines (pypdfium2, the fast text layer; OCR for a page whose text
-    layer is missing or thin under an image; BadInput for a page too large to render for it,
-    `ocr_pages.oversized`), the page count, and the characters removed from the text layer
-    (`_clean`)."""
+    layer is missing or thin under an image, on up to `workers` processes; BadInput for a page
+    too large to render for it, `ocr_pages.oversized`; OCR for the pictures of other pages
+    that may hold a table, their lines at their place), the page count, and the characters
+    removed from the text layer (`_clean`). With `only` (a page number), no other page is
+    read by OCR."""
     import pypdfium2 as pdfium
 
     try:
@@ -118,6 +131,7 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
     try:
         pages: list[list[Line]] = []
         scan = Scan()
+        found: list[Candidate] = []
         removed = 0
         n = len(pdf)
         if n > max_pages:
@@ -127,23 +141,38 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int) -> tuple[list[Line], int
                 page = pdf[i]
             except pdfium.PdfiumError as err:
                 raise BadInput(f"page {i + 1} of {n} cannot be read ({err}); damaged PDF") from err
-            text, dropped, ocr = _page_text(page)
+            text, dropped, ocr = _page_text(page, found if only in (None, i + 1) else None, i)
             removed += dropped
-            if ocr:
+            if ocr and only in (None, i + 1):
                 scan.wanted.append(i)
             pages.append([Line(t, i + 1, None) for t in text.split("\n")])
-        if scan.wanted:
+        found = unrepeated(found)
+        if scan.wanted or found:
             scan.missing = unavailable()
-            if scan.missing is None:
-                refused = oversized(pdf, scan.wanted)
-                if refused:
-                    raise BadInput(refused)
-                read, scan.pages = ocr_lines(pdf, scan.wanted, path.name)
-                for number, lines in read.items():
-                    pages[number - 1] = lines
+        if scan.wanted and scan.missing is None:
+            refused = oversized(pdf, scan.wanted)
+            if refused:
+                raise BadInput(refused)
+            read, scan.pages = ocr_lines(pdf, scan.wanted, path.name, data, workers)
+            for number, lines in read.items():
+                pages[number - 1] = lines
+        if found and scan.missing is None:
+            _read_pictures(pdf, found, path.name, pages, scan)
+        elif found:
+            log.warning("%s: %d picture(s) that may hold a table not read: %s", path.name, len(found), scan.missing)
         return [line for page_lines in pages for line in page_lines], n, scan, removed
     finally:
         pdf.close()
+
+
+def _read_pictures(pdf: Any, found: list[Candidate], name: str, pages: list[list[Line]], scan: Scan) -> None:
+    """The pictures `found` read by OCR into `scan.pictures`; those holding tables give their
+    lines to their pages (in `pages`, at their place) and make their pages read by OCR in
+    `scan.pages` (their rows are told read by OCR, with the same doubts)."""
+    scan.pictures, inserts = picture_lines(pdf, found, name)
+    for number, placed_lines in inserts.items():
+        pages[number - 1] = placed(pages[number - 1], placed_lines)
+        scan.pages[number] = page_read([p for p in scan.pictures if p.page == number and p.table])
 
 
 def head_and_tail(lines: list[Line] | str) -> str:
@@ -210,6 +239,30 @@ def text_of(path: Path, whole: Callable[[str], bool] | None = None) -> tuple[str
         pdf.close()
 
 
+def one_page(path: Path, page: int) -> tuple[str, str, PageOcr | None, list[Picture]]:
+    """For `extract debug`: a file's kind, its report id (its name's stem when its text read
+    this way does not tell it: a scan), and what OCR read on its page `page` (1-based) alone:
+    the whole page when it needs OCR, else its pictures that may hold a table. BadInput for a
+    file that is no PDF or text; ValueError for a page the PDF has not."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise BadInput(f"cannot be read ({err.strerror})") from err
+    kind = _sniff(data)
+    if kind != "pdf":
+        return kind, "", None, []
+    lines, n, scan, _ = _pdf_lines(data, path, MAX_PAGES, only=page)
+    if not 1 <= page <= n:
+        raise ValueError(f"page {page} is outside 1..{n}")
+    try:
+        report_id = identify(head_and_tail(lines)).report_id
+    except NotAReport:
+        from extract.textutil import slug
+
+        report_id = slug(path.stem)
+    return kind, report_id, scan.pages.get(page), scan.pictures
+
+
 def _text_lines(text: str) -> list[Line]:
     """A text input's lines as plain text (Markdown and delimited tables read, `markup.py`);
     where form feeds mark its pages (`pdftotext`), each line carries its page too."""
@@ -235,9 +288,10 @@ def _pages(n: int, path: Path) -> range | Any:
 
 
 def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
-           max_pages: int = MAX_PAGES, sha256: str | None = None) -> Document:
+           max_pages: int = MAX_PAGES, sha256: str | None = None, workers: int = 1) -> Document:
     """Read `path` (or its bytes, `data`, read and hashed once by the caller: `sha256`),
-    detect its kind by content, and identify the report; raises BadInput."""
+    detect its kind by content, and identify the report; raises BadInput. A scan's pages are
+    read by OCR on up to `workers` processes."""
     if data is None:
         try:
             data = path.read_bytes()
@@ -248,7 +302,7 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
     if kind == "pdf":
         if b"%%EOF" not in data[-2048:]:
             raise BadInput("truncated PDF (no end-of-file marker); download it again")
-        lines, n_pages, scan, removed = _pdf_lines(data, path, max_pages)
+        lines, n_pages, scan, removed = _pdf_lines(data, path, max_pages, workers)
         pages: int | None = n_pages
         chars = sum(len(line.text.strip()) for line in lines)
         if chars < tolerances.MIN_TEXT_PER_PAGE * max(n_pages, 1):
@@ -268,5 +322,5 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
     return Document(path, source, kind, sha, pages, lines, ident,
                     document_convention(line.text for line in lines),
                     removed, ocr=scan.pages,
-                    unread_pages=[i + 1 for i in scan.wanted] if scan.missing else [],
+                    unread_pages=[i + 1 for i in scan.wanted] if scan.missing else [], pictures=scan.pictures,
                     data=data if kind == "pdf" else b"")

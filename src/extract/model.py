@@ -40,6 +40,18 @@ class PageOcr:
         return sum(w.confidence * len(w.text) for w in self.words) / chars if chars else 0.0
 
 
+@dataclass
+class Picture:
+    """An image on a page with a text layer, read by OCR where a table may be pasted as a
+    picture (`pictures.py`)."""
+
+    page: int
+    box: tuple[float, float, float, float]  # in points from the page's top-left: left, top, right, bottom
+    words: list[Word]  # in pixels of the page at `tolerances.OCR_DPI`
+    table: bool  # its words hold rows of values, so they are among the page's lines (not a chart's)
+    seconds: float = 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     """One line of report text with its place: `page` for a PDF, `line` for text input."""
@@ -101,6 +113,7 @@ class Document:
     removed_controls: int = 0  # NUL, control and invisible characters taken out of the text (text or PDF)
     ocr: dict[int, PageOcr] = field(default_factory=dict)  # pages read by OCR, by page number
     unread_pages: list[int] = field(default_factory=list)  # pages needing OCR where it is not installed
+    pictures: list[Picture] = field(default_factory=list)  # images OCR'd on pages with a text layer
     data: bytes = field(default=b"", repr=False)  # the input's bytes (a PDF's table finders read these)
 
     @property

@@ -1,8 +1,9 @@
 """Which pages of a PDF need OCR, and their text lines from it.
 
 A page needs OCR when an image covers much of it and its text layer is thin: a scanned page,
-a signed annex, a table pasted as a picture. Every other page keeps its text layer, so a
-mixed document is OCR'd only where it must be.
+a signed annex, a table pasted as a picture on a page of its own. Every other page keeps its
+text layer, so a mixed document is OCR'd only where it must be; on those, only the pictures
+that may hold a table are read (`pictures.py`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 import regex
 
 from extract import tolerances
-from extract.model import Line
+from extract.model import Line, Picture
 from extract.ocr import PageOcr, Reader
+from extract.pictures import Candidate
+from extract.pictures import read as read_pictures
 from extract.wordlines import layout_lines
 
 log = logging.getLogger("extract.ocr")
@@ -61,24 +64,74 @@ def oversized(pdf: Any, pages: list[int]) -> str | None:
     return None
 
 
-def ocr_lines(pdf: Any, pages: list[int], name: str) -> tuple[dict[int, list[Line]], dict[int, PageOcr]]:
+def ocr_lines(pdf: Any, pages: list[int], name: str, data: bytes = b"",
+              workers: int = 1) -> tuple[dict[int, list[Line]], dict[int, PageOcr]]:
     """The text lines of each page in `pages` (0-based indexes of a pypdfium2 document) read by
-    OCR, and what OCR read on each (keyed by page number, 1-based)."""
+    OCR, and what OCR read on each (keyed by page number, 1-based); on up to `workers`
+    processes side by side when the document's bytes (`data`) are given."""
     lines: dict[int, list[Line]] = {}
     read: dict[int, PageOcr] = {}
-    scale = tolerances.OCR_DPI / 72
-    with Reader() as reader:
-        for i in pages:
-            page = pdf[i]
-            image = page.render(scale=scale, grayscale=True).to_pil()
-            page.close()
-            result = reader.read(image, i + 1, tolerances.OCR_DPI)
-            read[i + 1] = result
-            lines[i + 1] = [Line(_numbering_mended(t), i + 1, None) for t in layout_lines(result.words)]
-            log.info("%s: OCR page %d: %d words, mean confidence %.0f%%, %.1f s%s", name, i + 1,
-                     len(result.words), result.confidence, result.seconds,
-                     f", straightened {result.skew_degrees:+.1f}°" if result.skew_degrees else "")
+    if workers > 1 and len(pages) > 1 and data:
+        results = _in_pool(data, pages, min(workers, len(pages)))
+    else:
+        with Reader() as reader:
+            results = [_page(pdf, i, reader) for i in pages]
+    for i, result in results:
+        read[i + 1] = result
+        lines[i + 1] = [Line(_numbering_mended(t), i + 1, None) for t in layout_lines(result.words)]
+        log.info("%s: OCR page %d: %d words, mean confidence %.0f%%, %.1f s%s", name, i + 1,
+                 len(result.words), result.confidence, result.seconds,
+                 f", straightened {result.skew_degrees:+.1f}°" if result.skew_degrees else "")
     return lines, read
+
+
+def _page(pdf: Any, i: int, reader: Reader) -> tuple[int, PageOcr]:
+    """One page (0-based) rendered at `OCR_DPI` and read."""
+    page = pdf[i]
+    image = page.render(scale=tolerances.OCR_DPI / 72, grayscale=True).to_pil()
+    page.close()
+    return i, reader.read(image, i + 1, tolerances.OCR_DPI)
+
+
+_WORKER: dict[str, Any] = {}  # a pool worker's document and OCR reader
+
+
+def _start(data: bytes) -> None:
+    import pypdfium2 as pdfium
+
+    _WORKER["pdf"] = pdfium.PdfDocument(data)
+    _WORKER["reader"] = Reader()
+
+
+def _in_worker(i: int) -> tuple[int, PageOcr]:
+    return _page(_WORKER["pdf"], i, _WORKER["reader"])
+
+
+def _in_pool(data: bytes, pages: list[int], workers: int) -> list[tuple[int, PageOcr]]:
+    """The pages read on `workers` processes, each with the document and a reader of its own;
+    on any exit (a time limit), the pages not started are dropped."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(data,))
+    try:
+        return list(pool.map(_in_worker, pages))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def picture_lines(pdf: Any, found: list[Candidate],
+                  name: str) -> tuple[list[Picture], dict[int, list[tuple[int, list[Line]]]]]:
+    """The pictures `found` read by OCR (`pictures.read`), and by page number (1-based) the
+    text lines of those holding tables with how many text-layer lines of the page stand above
+    each (`pictures.placed` puts them there)."""
+    with Reader() as reader:
+        results = read_pictures(pdf, found, reader, name)
+    inserts: dict[int, list[tuple[int, list[Line]]]] = {}
+    for picture, texts, after in results:
+        if texts:
+            lines = [Line(_numbering_mended(t), picture.page, None) for t in texts]
+            inserts.setdefault(picture.page, []).append((after, lines))
+    return [p for p, _, _ in results], inserts
 
 
 _COMMA_INSIDE = regex.compile(r"^(\s*\d{1,2}),(\d{1,2}\.\s+\p{Lu})")  # `4,2. Recaudación`

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,8 @@ def _map(inputs: dict[Path, Digest | None], opts: RunOptions, meanwhile: engines
             held = 1 if len(todo) <= REPORTS_PER_GX_IMPORT * (opts.workers - 1) else 0
             computed = engines.process_pool(work, todo, on_error, opts.workers, meanwhile,
                                             setup=partial(limit_memory, opts.limits.memory_bytes), held=held)
-        else:
+        else:  # one report at a time: a scan's pages are read by OCR on the run's workers
+            work = partial(work, limits=replace(opts.limits, ocr_workers=opts.workers))
             computed = engines.serial(work, todo, on_error)
         results.update(zip((job.path for job in todo), computed, strict=True))
     fresh = sum(not r.cached for r in results.values())

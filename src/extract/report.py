@@ -79,7 +79,8 @@ def extract_report(path: Path, root: Path, interim: Path, limits: Limits | None 
     try:
         with engines.memory_capped(limits.memory_bytes):  # in a worker or not (`--workers 1`)
             with deadline(limits.seconds), clock("ingest"):
-                doc = ingest(path, root, data, max_pages=limits.max_pages, sha256=digest)
+                doc = ingest(path, root, data, max_pages=limits.max_pages, sha256=digest,
+                             workers=limits.ocr_workers)
             with deadline(limits.seconds - clock.seconds.get("ingest", 0.0)):
                 res = _extract(doc, interim / doc.report_id / path.name, clock)
     except (BadInput, TimeLimit, MemoryError) as err:
@@ -125,6 +126,7 @@ class Limits:
     seconds: float = 900.0  # wall time of one report's extraction (--timeout)
     max_pages: int = 5_000  # pages a PDF may claim (a damaged one may claim millions)
     memory_bytes: int = 4_000_000_000  # address space of a worker process (--max-memory, MB)
+    ocr_workers: int = 1  # processes a scan's pages are read by OCR on (--workers, one report at a time)
 
 
 class TimeLimit(BaseException):

@@ -200,3 +200,39 @@ OCR_ROW_TOL = 0.5
 OCR_WORD_GAP = 1.2
 #: A gap between rows wider than this many times the usual row pitch is a blank line.
 OCR_BLANK_LINE_PITCH = 1.8
+
+# --- OCR of pictures on pages with a text layer (`pictures.py`) ---------------------------------
+#: Least size on the page (points) of an image that may hold a pasted table: 2 inches wide,
+#: and the height of a header and two rows of 10-point text.
+OCR_PICTURE_MIN_WIDTH_PT = 144.0
+OCR_PICTURE_MIN_HEIGHT_PT = 40.0
+#: Least pixel size of such an image: fewer pixels hold no legible row of figures (an icon).
+OCR_PICTURE_MIN_WIDTH_PX = 250
+OCR_PICTURE_MIN_HEIGHT_PX = 40
+#: Characters of the text layer an image may have over or under it and still be read (a stray
+#: page number); more, and its text is in the text layer already.
+OCR_PICTURE_MAX_TEXT_CHARS = 20
+#: Pages from which an image drawn at the same place with the same pixels is page furniture (a
+#: letterhead, a banner), never read.
+OCR_PICTURE_REPEATS = 3
+#: Resolution a picture is looked at before OCR, to tell a table from a photo or a chart.
+OCR_PICTURE_GLANCE_DPI = 36
+#: Paper is lighter than `OCR_PICTURE_PAPER_LEVEL` (0-255) and less coloured than
+#: `OCR_PICTURE_COLOUR` (the spread of its red, green and blue); a table on white is 55-80%
+#: paper, a photo or a drawing on a coloured ground under 5%: at least `OCR_PICTURE_MIN_PAPER`.
+OCR_PICTURE_PAPER_LEVEL = 230
+OCR_PICTURE_COLOUR = 60
+OCR_PICTURE_MIN_PAPER = 0.4
+#: Ink is darker than `OCR_PICTURE_INK_LEVEL`, or coloured. A block of ink at least
+#: `OCR_PICTURE_BLOCK_PT` thick every way (text, rules are thinner) and taller than
+#: `OCR_PICTURE_MAX_BLOCK_PT` is a chart's bar or slice, or a photo (the samples' charts: 126-158
+#: pt), not a table's shaded header (one or two rows: under 40 pt).
+OCR_PICTURE_INK_LEVEL = 200
+OCR_PICTURE_BLOCK_PT = 6.0
+OCR_PICTURE_MAX_BLOCK_PT = 40.0
+#: Highest resolution a picture is rendered at for OCR (a denser one than `OCR_DPI` is read at
+#: its own, up to this).
+OCR_PICTURE_MAX_DPI = 300
+#: Rows of values (a label, then a figure) a picture's OCR must give to be a table; fewer, and
+#: it is a chart or a photo (axis labels, a legend): its words are dropped.
+OCR_PICTURE_MIN_VALUE_ROWS = 2
