@@ -77,7 +77,6 @@ def _outcome(failed: bool, missing: list[tuple], wrong: list[tuple], flags: list
 #: apart that are still read (a change taken for a year, a paid amount for valor).
 NOT_YET = frozenset({
     "s33-afiliados-aligned-iess-nacional-2024",
-    "s60-afiliados-pdf-plain-iess-nacional-2024",
     "s195-presupuesto-aligned-iess-tungurahua-2024",
     "s201-presupuesto-aligned-iess-nacional-2024",
     "s269-contratacion-text-iess-nacional-2024",

@@ -63,13 +63,12 @@ def candidates(page: Any, textpage: Any, index: int) -> list[Candidate]:
                 and px[0] >= tolerances.OCR_PICTURE_MIN_WIDTH_PX and px[1] >= tolerances.OCR_PICTURE_MIN_HEIGHT_PX
                 and len("".join(textpage.get_text_bounded(*box).split())) <= tolerances.OCR_PICTURE_MAX_TEXT_CHARS):
             boxes.append((box, (int(px[0]), int(px[1]))))
+    boxes = [(box, px) for box, px in boxes if _table_like(page, box)]  # not a photo, not a chart's bars
     if not boxes:
         return []
     tops = _line_tops(textpage)
     out = []
     for box, px in boxes:
-        if not _table_like(page, box):
-            continue  # a photo, a chart's bars: no table on it
         middle = (box[1] + box[3]) / 2
         out.append(Candidate(index, box, px, 1 + max((k for k, t in enumerate(tops) if t is not None and t > middle),
                                                       default=-1)))
@@ -114,7 +113,6 @@ def _table_like(page: Any, box: Box) -> bool:
     paper (`OCR_PICTURE_MIN_PAPER`; a photo, a drawing on a coloured ground are not), and no
     solid block of colour or dark taller than `OCR_PICTURE_MAX_BLOCK_PT` (a bar, a pie's slice;
     a table's shaded header is one or two rows high)."""
-    import cv2
     import numpy as np
 
     dpi = tolerances.OCR_PICTURE_GLANCE_DPI
@@ -127,11 +125,28 @@ def _table_like(page: Any, box: Box) -> bool:
     if ((grey >= tolerances.OCR_PICTURE_PAPER_LEVEL) & (colour < tolerances.OCR_PICTURE_COLOUR)).mean() \
             < tolerances.OCR_PICTURE_MIN_PAPER:
         return False
-    ink = ((grey < tolerances.OCR_PICTURE_INK_LEVEL) | (colour >= tolerances.OCR_PICTURE_COLOUR)).astype(np.uint8)
+    ink = (grey < tolerances.OCR_PICTURE_INK_LEVEL) | (colour >= tolerances.OCR_PICTURE_COLOUR)
     side = max(round(tolerances.OCR_PICTURE_BLOCK_PT * dpi / 72), 1)  # text and rules are thinner
-    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(solid)
-    return all(h * 72 / dpi <= tolerances.OCR_PICTURE_MAX_BLOCK_PT for h in stats[1:n, 3])
+    return (_tallest_block(ink, side) * 72 / dpi) <= tolerances.OCR_PICTURE_MAX_BLOCK_PT
+
+
+def _tallest_block(ink: Any, side: int) -> int:
+    """The height in pixels of the tallest solid block of `ink` (a boolean array) at least
+    `side` pixels thick every way: squares of `side` all ink (summed-area table), the longest
+    column of such squares one below the other, plus the square's own height; 0 without one."""
+    import numpy as np
+
+    rows, cols = ink.shape
+    if rows < side or cols < side:
+        return 0
+    area = np.pad(ink.astype(np.int32), ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    full = (area[side:, side:] - area[:-side, side:] - area[side:, :-side] + area[:-side, :-side]) == side * side
+    run = np.zeros(full.shape[1], dtype=np.int32)
+    best = 0
+    for row in full:
+        run = (run + 1) * row
+        best = max(best, int(run.max()))
+    return best + side - 1 if best else 0
 
 
 def _render(page: Any, box: Box, dpi: int) -> Any:

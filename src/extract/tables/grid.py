@@ -69,7 +69,7 @@ def clean(cell: str | None) -> str:
 
 def unglued(row: list[str]) -> list[str]:
     """A row whose last filled cell ends in as many values as there are empty cells right of it
-    (`Sector privado 2.009.691 13.106` | `` | ``: values glued to the label), those values in
+    (`Sector privado 1.234.567 9.876` | `` | ``: values glued to the label), those values in
     those cells; years stay (`Afiliados 2024`, a header's words)."""
     last = max((j for j, c in enumerate(row) if c), default=len(row) - 1)
     room = len(row) - 1 - last

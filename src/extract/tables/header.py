@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 
 import regex
 
@@ -122,7 +123,7 @@ def _header_line(spec: TableSpec, text: str) -> bool:
     but years, no coded label, and no sentence (a long line, or one ending in a period, unless
     its cells stand apart: `Quursian (USD)   % Rondelcia zeimquipla.`)."""
     apart = bool(_GUTTER.search(text))
-    return not (_HEADING.match(text) or text.endswith(":") or split_values(text, tolerances.MAX_VALUE_COLUMNS)[1]
+    return not (_HEADING.match(text) or text.endswith(":")
                 or any(VALUE.match(w) and not _YEAR.match(w) for w in text.split())
                 or (spec.label_code is not None and spec.label_code.pattern.match(text))
                 or (not apart and (len(text) >= tolerances.PROSE_LEN or text.endswith("."))))
@@ -140,6 +141,7 @@ def _first_rows(lines: list[Line]) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _row_of_values(text: str) -> bool:
     return len(split_values(text, tolerances.MAX_VALUE_COLUMNS)[1]) >= 2
 

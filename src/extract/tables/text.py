@@ -160,9 +160,9 @@ class TextRows(Strategy):
             text = parts[-1]
             if len(parts) > 1:
                 groups.start(" ".join(parts[:-1]))
-            elif label and group_prefix(spec, text)[0]:
-                prefix, text = group_prefix(spec, text)
-                groups.start(prefix)
+            elif label and (cut := group_prefix(spec, text))[0]:
+                groups.start(cut[0])
+                text = cut[1]
             elif label and spec.label_vocabulary:
                 prefix, text = _split_vocabulary(text, spec.label_vocabulary)
                 if prefix:
