@@ -150,3 +150,15 @@ def test_the_pages_of_a_scan_are_read_side_by_side_as_one_at_a_time() -> None:
     together = ocr_lines(pdf, [0, 1], "scan", data, workers=2)
     assert together[0] == alone[0]
     assert [r.words for r in together[1].values()] == [r.words for r in alone[1].values()]
+
+
+def test_without_the_ocr_extra_a_picture_that_may_be_a_table_is_an_anomaly(monkeypatch: pytest.MonkeyPatch,
+                                                                           tmp_path: Path) -> None:
+    import extract.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "unavailable", lambda: "OCR is not installed; install the `ocr` extra")
+    res = extract_report(_report(tmp_path, "es"), tmp_path, tmp_path / "interim")
+    assert not res.failed, res.error
+    problems = [(a["problem"], a["location"]) for a in res.datasets["anomalias"] if a["stage"] == "ingest"]
+    assert len(problems) == 1 and problems[0][1] == "page 1"
+    assert "holds a picture that may be a table, not read" in problems[0][0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,8 +23,6 @@ from extract.ocr_pages import needs_ocr, ocr_lines, oversized, picture_lines
 from extract.pictures import Candidate, candidates, page_read, placed, unrepeated
 from extract.textutil import join_digit_groups, visible
 
-log = logging.getLogger("extract.ingest")
-
 _LARGE = 100  # pages from which reading a PDF shows a progress bar on a terminal
 MAX_PAGES = 5_000  # pages a PDF may claim, by default (a damaged one may claim millions)
 
@@ -44,6 +41,7 @@ class Scan:
     pages: dict[int, PageOcr] = field(default_factory=dict)
     missing: str | None = None
     pictures: list[Picture] = field(default_factory=list)
+    unread_pictures: list[int] = field(default_factory=list)  # pages with a picture to read, OCR missing
 
 
 class Unidentified(BadInput):
@@ -159,7 +157,7 @@ def _pdf_lines(data: bytes, path: Path, max_pages: int, workers: int = 1,
         if found and scan.missing is None:
             _read_pictures(pdf, found, path.name, pages, scan)
         elif found:
-            log.warning("%s: %d picture(s) that may hold a table not read: %s", path.name, len(found), scan.missing)
+            scan.unread_pictures = sorted({c.index + 1 for c in found})  # said in `anomalias` by the report
         return [line for page_lines in pages for line in page_lines], n, scan, removed
     finally:
         pdf.close()
@@ -323,4 +321,5 @@ def ingest(path: Path, root: Path | None = None, data: bytes | None = None,
                     document_convention(line.text for line in lines),
                     removed, ocr=scan.pages,
                     unread_pages=[i + 1 for i in scan.wanted] if scan.missing else [], pictures=scan.pictures,
+                    unread_pictures=scan.unread_pictures,
                     data=data if kind == "pdf" else b"")

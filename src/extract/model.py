@@ -114,6 +114,7 @@ class Document:
     ocr: dict[int, PageOcr] = field(default_factory=dict)  # pages read by OCR, by page number
     unread_pages: list[int] = field(default_factory=list)  # pages needing OCR where it is not installed
     pictures: list[Picture] = field(default_factory=list)  # images OCR'd on pages with a text layer
+    unread_pictures: list[int] = field(default_factory=list)  # pages with a picture that may be a table, OCR missing
     data: bytes = field(default=b"", repr=False)  # the input's bytes (a PDF's table finders read these)
 
     @property

@@ -197,6 +197,9 @@ def _extract(doc: Document, out: Path, clock: Clock) -> ReportResult:
     for page in doc.unread_pages:
         sink.add("ingest", f"page {page} has no text layer and was not read: OCR is not installed; {INSTALL_HINT}",
                  location=f"page {page}")
+    for page in doc.unread_pictures:
+        sink.add("ingest", f"page {page} holds a picture that may be a table, not read: OCR is not installed; "
+                 f"{INSTALL_HINT}", location=f"page {page}")
     for page, read in sorted(doc.ocr.items()):
         log.info("%s: page %d read by OCR (mean confidence %.0f%%)", rid, page, read.confidence)
     with clock("sections"):
