@@ -82,19 +82,27 @@ def photo_png(path: Path, size: tuple[int, int] = (900, 600)) -> Path:
     return path
 
 
-def chart_png(path: Path, dpi: int = 200) -> Path:
-    """A bar chart: a title, axis ticks, bars with their month below, a legend."""
+def _axes(title: str, title_x: int, height: int, dpi: int
+          ) -> tuple[Image.Image, ImageDraw.ImageDraw, ImageFont.FreeTypeFont, tuple[float, int, int, int]]:
+    """A white chart 420 pt wide and `height` pt tall at `dpi` with its title and its axes
+    ticked 0 to 1500: the image, its drawing, the font, and (pixels a point, the y axis' x,
+    the x axis' y, the top tick's y)."""
     px = dpi / 72
     font = ImageFont.truetype(str(FONT), round(9 * px))
-    image = Image.new("RGB", (round(420 * px), round(240 * px)), "white")
+    image = Image.new("RGB", (round(420 * px), round(height * px)), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((round(120 * px), round(8 * px)), "Atenciones por mes", font=font, fill="black")
-    x0, y0, y1 = round(50 * px), round(200 * px), round(40 * px)
+    draw.text((round(title_x * px), round(8 * px)), title, font=font, fill="black")
+    x0, y0, y1 = round(50 * px), round((height - 40) * px), round(40 * px)
     draw.line((x0, y1, x0, y0), fill="black", width=2)
     draw.line((x0, y0, round(400 * px), y0), fill="black", width=2)
     for k, tick in enumerate(("0", "500", "1000", "1500")):
-        y = y0 - k * (y0 - y1) // 3
-        draw.text((x0 - round(6 * px), y), tick, font=font, fill="black", anchor="rm")
+        draw.text((x0 - round(6 * px), y0 - k * (y0 - y1) // 3), tick, font=font, fill="black", anchor="rm")
+    return image, draw, font, (px, x0, y0, y1)
+
+
+def chart_png(path: Path, dpi: int = 200) -> Path:
+    """A bar chart: a title, axis ticks, bars with their month below, a legend."""
+    image, draw, font, (px, x0, y0, y1) = _axes("Atenciones por mes", 120, 240, dpi)
     for k, (month, value) in enumerate((("Enero", 900), ("Febrero", 1200), ("Marzo", 700), ("Abril", 1400))):
         left = x0 + round((20 + 80 * k) * px)
         top = y0 - value * (y0 - y1) // 1500
@@ -109,16 +117,7 @@ def chart_png(path: Path, dpi: int = 200) -> Path:
 def line_chart_png(path: Path, dpi: int = 200) -> Path:
     """A line chart on white: thin lines only (read by OCR, as a table might be), a title, axis
     ticks, months, a legend; no row of a label and its figures."""
-    px = dpi / 72
-    font = ImageFont.truetype(str(FONT), round(9 * px))
-    image = Image.new("RGB", (round(420 * px), round(220 * px)), "white")
-    draw = ImageDraw.Draw(image)
-    draw.text((round(150 * px), round(8 * px)), "Afiliados por mes", font=font, fill="black")
-    x0, y0, y1 = round(50 * px), round(180 * px), round(40 * px)
-    draw.line((x0, y1, x0, y0), fill="black", width=2)
-    draw.line((x0, y0, round(400 * px), y0), fill="black", width=2)
-    for k, tick in enumerate(("0", "500", "1000", "1500")):
-        draw.text((x0 - round(6 * px), y0 - k * (y0 - y1) // 3), tick, font=font, fill="black", anchor="rm")
+    image, draw, font, (px, x0, y0, y1) = _axes("Afiliados por mes", 150, 220, dpi)
     points = []
     for k, (month, value) in enumerate((("Enero", 900), ("Febrero", 1200), ("Marzo", 700), ("Abril", 1400))):
         x = x0 + round((40 + 90 * k) * px)
